@@ -1,0 +1,53 @@
+# hypecheck: `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export MLFLOW_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+export HF_HUB_OFFLINE := 1
+export HF_DATASETS_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ORT_DISABLE_TELEMETRY := 1
+export TOKENIZERS_PARALLELISM := false
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run test lint format data-stats splitter-bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0  # the CPU wheel first, or pip pulls a CUDA build
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $@
+
+setup: $(STAMP) ## Create .venv with torch (CPU) and hypecheck installed
+	@true
+
+run: setup ## The main job: train the default model on first use, then check a sample article
+	$(BIN)/hypecheck demo
+
+test: setup ## Lint, then run the test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: setup ## ruff check and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup ## Apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+data-stats: setup ## Counts of our labelled data and the shared corpora
+	$(BIN)/hypecheck data stats --shared
+
+splitter-bench: setup ## Re-measure the sentence-splitter candidates (writes data/splitter/RESULTS.*)
+	$(BIN)/python -m training.splitter_benchmark
+
+clean: ## Remove build outputs (keeps .venv, the MLflow store and trained models)
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache reports test-output

@@ -1,0 +1,73 @@
+"""The project's own labelled data: thresholds, near-duplicates, splits, and the real annotations."""
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+
+from models.labels import OVERCLAIM
+from tests.conftest import needs_shared
+from training.annotation import REAL_ANNOTATIONS, load_real_units, read_jsonl
+from training.corpus import load_written_units, units_by_split
+from training.stats import real_thresholds, written_thresholds
+
+
+@pytest.fixture(scope="module")
+def written():
+    return load_written_units()
+
+
+def test_written_corpus_meets_every_threshold(written):
+    missed = [c for c in written_thresholds(written) if not c.met]
+    assert not missed, missed
+
+
+def near_duplicates(texts, threshold=0.9):
+    """Pairs whose character 3-gram sets have Jaccard similarity >= threshold."""
+    grams = CountVectorizer(analyzer="char", ngram_range=(3, 3), lowercase=True, binary=True).fit_transform(
+        texts
+    )
+    sizes = np.asarray(grams.sum(axis=1)).ravel()
+    overlap = (grams @ grams.T).tocoo()
+    jaccard = overlap.data / (sizes[overlap.row] + sizes[overlap.col] - overlap.data)
+    keep = (overlap.row < overlap.col) & (jaccard >= threshold)
+    return list(zip(overlap.row[keep], overlap.col[keep], strict=True))
+
+
+def test_near_duplicate_detector_catches_a_copy():
+    texts = [
+        "Coffee was linked to lower dementia risk in 3,000 adults.",
+        "Coffee was linked to lower dementia risk in 3,000 adults!",
+        "Something else entirely.",
+    ]
+    assert near_duplicates(texts) == [(0, 1)]
+
+
+def test_written_corpus_has_no_near_duplicates(written):
+    pairs = near_duplicates([u.text for u in written])
+    assert not pairs, [(written[i].id, written[j].id) for i, j in pairs[:10]]
+
+
+def test_minimal_pairs_contrast_an_overclaim_with_a_supported_claim(written):
+    pairs = {}
+    for unit in written:
+        if unit.extra.get("pair"):
+            pairs.setdefault(unit.extra["pair"], []).append(unit.verdict)
+    broken = {p: v for p, v in pairs.items() if sorted(v) != [OVERCLAIM, "supported"]}
+    assert not broken, list(broken.items())[:10]
+
+
+def test_no_group_crosses_splits(written):
+    where = {}
+    for split, units in units_by_split(written).items():
+        for unit in units:
+            assert where.setdefault(unit.group, split) == split
+    sizes = {split: len(units) for split, units in units_by_split(written).items()}
+    assert sizes["validation"] > 0.05 * len(written) and sizes["test"] > 0.05 * len(written)
+
+
+@needs_shared
+@pytest.mark.skipif(not REAL_ANNOTATIONS.exists(), reason="no real-sentence annotations yet")
+def test_real_annotations_rebuild_with_matching_hashes():
+    units = load_real_units()  # raises AnnotationDrift on any mismatch
+    assert len(units) == len(read_jsonl(REAL_ANNOTATIONS))
+    assert all(t.met for t in real_thresholds(units))

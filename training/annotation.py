@@ -1,0 +1,154 @@
+"""Annotation of real sentences: sampling whole articles into work batches and merging labels back.
+
+The committed file ``data/annotations/real_sentences.jsonl`` holds no corpus text, only the article
+id, the sentence offsets, a short hash of the sentence and the labels; :func:`load_real_units`
+rebuilds the text from the shared corpora and checks every hash.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from models.labels import LabelledUnit, text_hash
+from models.sentences import split_sentences
+from training.articles import Article, all_articles, articles_by_id
+from training.paths import REPO_ROOT
+
+REAL_ANNOTATIONS = REPO_ROOT / "data" / "annotations" / "real_sentences.jsonl"
+SECOND_PASS = REPO_ROOT / "data" / "annotations" / "second_pass.jsonl"
+MIN_UNITS, MAX_UNITS = 5, 80
+QUOTAS = {"fakehealth_story": 130, "fakehealth_release": 45, "cardiff": 80}
+SOURCE_REGISTER = {"fakehealth_story": "news", "fakehealth_release": "press_release", "cardiff": "news"}
+
+
+class AnnotationDrift(ValueError):
+    """A stored hash no longer matches the text rebuilt from the shared corpora."""
+
+
+def sample_articles(
+    articles: Iterable[Article], *, exclude: set[str], seed: int = 13, quotas: dict[str, int] = QUOTAS
+) -> list[Article]:
+    """Draw whole articles at random per source, among those of MIN_UNITS..MAX_UNITS sentences."""
+    rng = random.Random(seed)
+    pools: dict[str, list[Article]] = {source: [] for source in quotas}
+    for article in articles:
+        if article.id in exclude or article.source not in pools:
+            continue
+        if MIN_UNITS <= len(split_sentences(article.text)) <= MAX_UNITS:
+            pools[article.source].append(article)
+    chosen: list[Article] = []
+    for source, quota in quotas.items():
+        chosen.extend(rng.sample(pools[source], min(quota, len(pools[source]))))
+    rng.shuffle(chosen)
+    return chosen
+
+
+def article_units(article: Article) -> list[dict[str, Any]]:
+    """The units of an article as annotators see them: uid, offsets, text."""
+    return [
+        {"uid": f"{article.id}@{s.start}", "start": s.start, "end": s.end, "text": s.text}
+        for s in split_sentences(article.text)
+    ]
+
+
+def write_batches(articles: list[Article], out_dir: Path, n_batches: int) -> list[Path]:
+    """Deal whole articles into ``n_batches`` JSON files of about equal sentence count."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    batches: list[list[dict[str, Any]]] = [[] for _ in range(n_batches)]
+    sizes = [0] * n_batches
+    for article in articles:
+        units = article_units(article)
+        target = sizes.index(min(sizes))
+        batches[target].append(
+            {"article": article.id, "source": article.source, "text": article.text, "units": units}
+        )
+        sizes[target] += len(units)
+    paths = []
+    for i, batch in enumerate(batches):
+        path = out_dir / f"batch_{i:02d}.json"
+        path.write_text(json.dumps(batch, ensure_ascii=False, indent=1), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def merge_labels(batch: list[dict[str, Any]], labels: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Join an annotator's labels (keyed by uid) with a batch into committed, text-free rows."""
+    by_uid = {row["uid"]: row for row in labels}
+    for article in batch:
+        for unit in article["units"]:
+            label = by_uid.get(unit["uid"])
+            if label is None:
+                continue
+            headline = article["text"].startswith(unit["text"]) and unit["start"] == 0
+            register = (
+                "headline"
+                if headline
+                else "quote"
+                if label.get("quoted")
+                else SOURCE_REGISTER[article["source"]]
+            )
+            yield {
+                "id": unit["uid"],
+                "article": article["article"],
+                "start": unit["start"],
+                "end": unit["end"],
+                "sha": text_hash(unit["text"]),
+                "source": article["source"],
+                "register": register,
+                "topic": label.get("topic"),
+                "verdict": label["verdict"],
+                "reasons": sorted(label.get("reasons") or []),
+                "claim_strength": label.get("claim_strength"),
+                "confidence": label.get("confidence", "high"),
+            }
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def load_real_units(path: Path = REAL_ANNOTATIONS) -> list[LabelledUnit]:
+    """Rebuild the annotated real sentences from the shared corpora, checking every hash."""
+    rows = read_jsonl(path)
+    articles = articles_by_id()
+    units = []
+    for row in rows:
+        article = articles.get(row["article"])
+        if article is None:
+            raise AnnotationDrift(f"{row['id']}: article {row['article']} is not in the shared corpora")
+        text = article.text[row["start"] : row["end"]]
+        if text_hash(text) != row["sha"]:
+            raise AnnotationDrift(f"{row['id']}: text hash {text_hash(text)} != stored {row['sha']}")
+        units.append(
+            LabelledUnit(
+                id=row["id"],
+                text=text,
+                source=row["source"],
+                group=row["article"],
+                verdict=row["verdict"],
+                reasons=tuple(row["reasons"]),
+                claim_strength=row.get("claim_strength"),
+                topic=row.get("topic"),
+                register=row.get("register"),
+                confidence=row.get("confidence", "high"),
+            )
+        )
+    return units
+
+
+def seed_article_ids(seed_file: Path) -> set[str]:
+    """Articles already labelled in the calibration seed, kept out of our sample."""
+    if not seed_file.exists():
+        return set()
+    return {row["article"] for row in read_jsonl(seed_file) if row.get("article")}
+
+
+def prepare(out_dir: Path, n_batches: int, seed_file: Path) -> list[Path]:
+    """Sample articles and write the annotation work batches (not committed: they hold corpus text)."""
+    articles = sample_articles(all_articles(), exclude=seed_article_ids(seed_file))
+    return write_batches(articles, out_dir, n_batches)
