@@ -1,14 +1,19 @@
 """The ``hypecheck`` command: one entry point with a subcommand per job.
 
-Scoring commands live here; the training-side groups (``data``, ``train``, ``evaluate``) are
+Scoring commands live here; the training-side commands (``data``, ``train``, ``evaluate``) are
 mounted from ``training.cli``, the one place where ``serve`` reaches into ``training``.
+Exit codes of ``check``: 0 nothing flagged, 1 flagged, 2 usage or input error.
 """
 
 from __future__ import annotations
 
+import contextlib
+import sys
+from pathlib import Path
+
 import typer
 
-from training.cli import data_app
+from training.cli import data_app, evaluate, train
 
 app = typer.Typer(
     name="hypecheck",
@@ -17,6 +22,158 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
+app.command("train")(train)
+app.command("evaluate")(evaluate)
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples" / "sample_article.md"
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"hypecheck: {message}", err=True)
+    return typer.Exit(2)
+
+
+def _predictor(model: str | None):  # noqa: ANN202 - models.predictors is imported lazily
+    from models.predictors import load_predictor
+    from models.registry import ModelNotFound, resolve_bundle
+
+    try:
+        return load_predictor(resolve_bundle(model))
+    except (ModelNotFound, FileNotFoundError) as error:
+        raise _fail(str(error)) from None
+
+
+@app.command()
+def check(
+    files: list[str] = typer.Argument(..., help="Text, Markdown or HTML files; - reads standard input."),
+    output: str = typer.Option("text", "--format", "-f", help="text, json, vale or github."),
+    min_score: float | None = typer.Option(None, help="Only report sentences scoring at least this."),
+    fail_on: str | None = typer.Option(None, help="any (default), never, or a reason name."),
+    model: str | None = typer.Option(None, help="Bundle folder or models:/ URI (default: the champion)."),
+    config: Path | None = typer.Option(None, help="Project config (default: nearest .hypecheck.toml)."),
+    color: bool | None = typer.Option(
+        None, "--color/--no-color", help="Colour text output (default: if a tty)."
+    ),
+) -> None:
+    """Check drafts for overclaiming: one line per flagged sentence, with reasons and a rewrite."""
+    from dataclasses import replace
+
+    from models.scoring import score_documents
+    from serve.findings import ProjectConfig, check_fail_on, fails, findings
+    from serve.formats import FORMATS
+    from serve.inputs import InputError, read_path
+
+    if output not in FORMATS:
+        raise _fail(f"unknown format {output!r} (one of {', '.join(FORMATS)})")
+    try:
+        settings = ProjectConfig.load(config) if config else ProjectConfig.discover(Path.cwd())
+        if fail_on is not None:
+            check_fail_on(fail_on, "--fail-on")
+            settings = replace(settings, fail_on=fail_on)
+        if min_score is not None:
+            settings = replace(settings, min_score=min_score)
+        documents = [read_path(path) for path in files]
+    except (InputError, ValueError, OSError) as error:
+        raise _fail(str(error)) from None
+    predictor = _predictor(model)
+    scores = score_documents(predictor, [d.text for d in documents])
+    checked = [(d, s, findings(d, s, settings)) for d, s in zip(documents, scores, strict=True)]
+    use_color = sys.stdout.isatty() if color is None else color
+    typer.echo(FORMATS[output](checked, use_color))
+    raise typer.Exit(1 if fails([f for _, _, found in checked for f in found], settings.fail_on) else 0)
+
+
+@app.command()
+def demo() -> None:
+    """The main job: make sure a model exists (train the default on first use), then check a sample."""
+    from models.registry import ModelNotFound, resolve_bundle
+
+    try:
+        resolve_bundle()
+    except ModelNotFound:
+        typer.echo("No trained model yet: training the default model (a few minutes on 2 cores).")
+        train(config="training/configs/default.yaml", overrides=[], no_track=False)
+    typer.echo(
+        f"\nChecking {SAMPLE.relative_to(Path.cwd()) if SAMPLE.is_relative_to(Path.cwd()) else SAMPLE}:\n"
+    )
+    with contextlib.suppress(typer.Exit):
+        check(
+            files=[str(SAMPLE)],
+            output="text",
+            min_score=None,
+            fail_on="never",
+            model=None,
+            config=None,
+            color=None,
+        )
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to bind."),
+    port: int = typer.Option(8000, help="Port to bind."),
+    model: str | None = typer.Option(
+        None, help="Bundle folder or models:/ URI (else HYPECHECK_MODEL, else the champion)."
+    ),
+) -> None:
+    """Run the HTTP API and the editors' page under uvicorn (settings: HYPECHECK_* variables)."""
+    import os
+
+    import uvicorn
+
+    if model:
+        os.environ["HYPECHECK_MODEL"] = model
+    uvicorn.run("serve.api:create_app", factory=True, host=host, port=port, log_level="info", access_log=True)
+
+
+@app.command()
+def batch(
+    source: Path = typer.Argument(..., help="Input JSONL, one record per line."),
+    destination: Path = typer.Argument(..., help="Output JSONL."),
+    unit: str = typer.Option("article", help="sentence: each row is one unit; article: split and summarise."),
+    id_field: str = typer.Option("id", help="Field holding the record id."),
+    text_field: str = typer.Option("text", help="Field holding the text."),
+    model: str | None = typer.Option(None, help="Bundle folder or models:/ URI."),
+    chunk: int = typer.Option(256, help="Records scored per model pass."),
+) -> None:
+    """Score a JSONL file of records; bad records go to DESTINATION.errors.jsonl with a reason."""
+    from serve.batch import run_jsonl
+
+    if unit not in ("sentence", "article"):
+        raise _fail("--unit is sentence or article")
+    if not source.is_file():
+        raise _fail(f"{source}: no such file")
+    counts = run_jsonl(
+        _predictor(model),
+        source,
+        destination,
+        unit=unit,
+        id_field=id_field,
+        text_field=text_field,
+        chunk=chunk,
+    )
+    typer.echo(f"{counts['scored']} scored, {counts['errors']} errors -> {destination}")
+
+
+@app.command()
+def compare(
+    news: Path = typer.Argument(..., help="The news story or press release (text, Markdown or HTML)."),
+    source: Path = typer.Argument(..., help="The abstract or paper text it reports on."),
+    model: str | None = typer.Option(None, help="Bundle folder or models:/ URI."),
+) -> None:
+    """Flag claims in NEWS stronger than SOURCE supports (Sumner et al. 2014 categories)."""
+    import json
+
+    from models.compare import compare_texts
+    from serve.inputs import InputError, read_path
+
+    try:
+        news_doc, source_doc = read_path(str(news)), read_path(str(source))
+    except InputError as error:
+        raise _fail(str(error)) from None
+    result = compare_texts(_predictor(model), news_doc.text, source_doc.text)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    raise typer.Exit(1 if result["summary"]["exaggerated"] else 0)
 
 
 if __name__ == "__main__":

@@ -12,3 +12,27 @@ def shared_available() -> bool:
 
 
 needs_shared = pytest.mark.skipif(not shared_available(), reason="shared corpora not on this machine")
+
+
+@pytest.fixture(scope="session")
+def smoke_run(tmp_path_factory):
+    """Both models of the smoke config, trained once per test session into a temporary MLflow store."""
+    root = tmp_path_factory.mktemp("smoke")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+        from training.config import CONFIG_DIR, TrainConfig
+        from training.train import run
+
+        config = TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml", {"output_dir": str(root / "artifacts")})
+        results = run(config)
+    return root, results
+
+
+@pytest.fixture(scope="session")
+def baseline_bundle(smoke_run):
+    return smoke_run[1][0]["bundle"]
+
+
+@pytest.fixture(scope="session")
+def transformer_bundle(smoke_run):
+    return smoke_run[1][1]["bundle"]

@@ -152,3 +152,31 @@ def prepare(out_dir: Path, n_batches: int, seed_file: Path) -> list[Path]:
     """Sample articles and write the annotation work batches (not committed: they hold corpus text)."""
     articles = sample_articles(all_articles(), exclude=seed_article_ids(seed_file))
     return write_batches(articles, out_dir, n_batches)
+
+
+def second_pass_sample(batch_paths: list[Path], out_path: Path, n: int = 500, seed: int = 29) -> int:
+    """Draw ``n`` units at random for an independent second annotator, with their whole articles."""
+    articles = [article for path in batch_paths for article in json.loads(path.read_text(encoding="utf-8"))]
+    pool = [(a["article"], u["uid"]) for a in articles for u in a["units"]]
+    chosen = set(random.Random(seed).sample(pool, n))
+    sample = []
+    for article in articles:
+        units = [u for u in article["units"] if (article["article"], u["uid"]) in chosen]
+        if units:
+            sample.append({**article, "units": units})
+    out_path.write_text(json.dumps(sample, ensure_ascii=False, indent=1), encoding="utf-8")
+    return sum(len(a["units"]) for a in sample)
+
+
+def merge_batches(work_dir: Path, out_path: Path = REAL_ANNOTATIONS) -> int:
+    """Merge every ``batch_NN.json`` with its ``labels_NN.jsonl`` into the committed annotation file."""
+    rows = []
+    for batch_path in sorted(work_dir.glob("batch_*.json")):
+        labels_path = work_dir / batch_path.name.replace("batch_", "labels_").replace(".json", ".jsonl")
+        batch = json.loads(batch_path.read_text(encoding="utf-8"))
+        rows.extend(merge_labels(batch, read_jsonl(labels_path)))
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with out_path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return len(rows)

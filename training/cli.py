@@ -40,6 +40,19 @@ def _print_thresholds(title: str, checks: list) -> bool:
     return all(check.met for check in checks)
 
 
+METRIC_KEYS = ("macro_f1", "overclaim_f1", "auroc", "reason_micro_f1", "claim_macro_f1", "ece")
+
+
+def _metrics_table(title: str, rows: list[tuple[str, str, dict]]) -> Table:
+    """One row per (model, evaluation set) with the headline metrics."""
+    table = Table(title=title)
+    for column in ("model", "set", *METRIC_KEYS):
+        table.add_column(column)
+    for kind, set_name, values in rows:
+        table.add_row(kind, set_name, *[f"{values[k]:.3f}" if k in values else "" for k in METRIC_KEYS])
+    return table
+
+
 @data_app.command("stats")
 def stats(
     shared: bool = typer.Option(False, "--shared", help="Also count each labelled shared corpus."),
@@ -73,3 +86,65 @@ def stats(
             _print_counts(f"shared: {name}", counts(rows, ("label", "source")), len(rows))
     if strict and not ok:
         raise typer.Exit(1)
+
+
+def train(
+    config: str = typer.Option("training/configs/default.yaml", "--config", "-c", help="YAML config file."),
+    overrides: list[str] = typer.Option([], "--set", help="Override a config key: --set epochs=2."),
+    no_track: bool = typer.Option(False, "--no-track", help="Do not log to MLflow or register."),
+) -> None:
+    """Train the model(s) of a config, evaluate them and register them in MLflow."""
+    from training.config import TrainConfig, config_path, parse_overrides
+    from training.tracking import offline
+
+    offline()
+    from training.train import run
+
+    path = config_path(config)
+    try:
+        settings = TrainConfig.from_yaml(path, parse_overrides(overrides))
+    except (OSError, ValueError) as error:
+        console.print(f"[red]hypecheck train: {error}[/]")
+        raise typer.Exit(2) from None
+    results = run(settings, track=not no_track)
+    console.print(
+        _metrics_table("results", [(r["kind"], name, m) for r in results for name, m in r["metrics"].items()])
+    )
+    for result in results:
+        extra = f", registered version {result['version']}" if "version" in result else ""
+        champion = " (champion)" if result.get("champion") else ""
+        console.print(
+            f"{result['kind']}: {result['wall_s']:.0f}s, bundle {result['bundle']}{extra}{champion}; "
+            f"report {result['report']}"
+        )
+
+
+def evaluate(
+    model: str = typer.Option(None, help="Bundle folder or models:/ URI (default: the champion)."),
+    config: str = typer.Option(
+        "training/configs/default.yaml", "--config", "-c", help="Config whose data defines the held-out sets."
+    ),
+    name: str = typer.Option("evaluate", help="Report name under reports/."),
+) -> None:
+    """Evaluate a model on every held-out set through the scoring path; write a report."""
+    from models.predictors import load_predictor
+    from models.registry import ModelNotFound, resolve_bundle
+    from training.config import TrainConfig, config_path
+    from training.evaluate import evaluate as run_evaluation
+    from training.evaluate import evaluation_sets, write_report
+    from training.train import reference_splits
+
+    path = config_path(config)
+    try:
+        predictor = load_predictor(resolve_bundle(model))
+    except (ModelNotFound, FileNotFoundError) as error:
+        console.print(f"[red]hypecheck evaluate: {error}[/]")
+        raise typer.Exit(2) from None
+    settings = TrainConfig.from_yaml(path)
+    splits = reference_splits(settings)
+    sets = {"validation": splits["validation"], **evaluation_sets(settings, splits)}
+    metrics, predictions = run_evaluation(predictor, sets)
+    report = write_report(name, predictor, sets, metrics, predictions)
+    title = f"{predictor.info.name} {predictor.info.version}"
+    console.print(_metrics_table(title, [(predictor.info.kind, n, m) for n, m in metrics.items()]))
+    console.print(f"report: {report}")

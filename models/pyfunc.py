@@ -1,0 +1,34 @@
+"""The MLflow pyfunc wrapper: a registered model scores exactly as the bundle inside it does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mlflow.pyfunc
+
+BUNDLE_ARTIFACT = "bundle"
+
+
+class HypecheckModel(mlflow.pyfunc.PythonModel):
+    """Input: a DataFrame with a ``text`` column of single units. Output: one row of scores each."""
+
+    def load_context(self, context: Any) -> None:
+        from models.predictors import load_predictor
+
+        self.predictor = load_predictor(context.artifacts[BUNDLE_ARTIFACT])
+
+    def predict(self, context: Any, model_input: Any, params: dict[str, Any] | None = None) -> Any:
+        import pandas as pd
+
+        from models.scoring import score_units
+
+        texts = [str(t) for t in model_input["text"]]
+        scores = score_units(self.predictor, texts)
+        return pd.DataFrame(
+            {
+                "p_overclaim": [s.p_overclaim for s in scores],
+                "verdict": [s.verdict for s in scores],
+                "reasons": [",".join(s.reasons) for s in scores],
+                "claim_strength": [s.claim_strength["label"] for s in scores],
+            }
+        )

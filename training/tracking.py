@@ -1,0 +1,134 @@
+"""MLflow: where runs go, what each run logs, and when the ``champion`` alias moves.
+
+Default store: ``sqlite:///mlflow.db`` in the repository (git-ignored); ``MLFLOW_TRACKING_URI``
+overrides it. Telemetry is off before mlflow is imported anywhere in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from models.registry import default_tracking_uri as tracking_uri
+from training.paths import REPO_ROOT
+
+MODEL_NAME = "hypecheck"
+CHAMPION = "champion"
+SELECTION_METRIC = "validation.auroc"
+OFFLINE_ENV = {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "DO_NOT_TRACK": "1",
+    "HF_HUB_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ORT_DISABLE_TELEMETRY": "1",
+}
+PIP_REQUIREMENTS = [
+    "torch==2.13.0",
+    "transformers>=5.0,<6",
+    "scikit-learn>=1.6,<2",
+    "blingfire==0.1.8",
+    "safetensors",
+    "numpy",
+    "pandas",
+    "joblib",
+]
+
+
+def offline() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def flatten(metrics: dict[str, dict[str, float]]) -> dict[str, float]:
+    """``{"validation": {"auroc": .9}}`` -> ``{"validation.auroc": .9}`` (NaNs dropped)."""
+    return {
+        f"{split}.{key}": float(value)
+        for split, values in metrics.items()
+        for key, value in values.items()
+        if value == value
+    }
+
+
+def log_run(
+    *,
+    run_name: str,
+    params: dict[str, Any],
+    metrics: dict[str, dict[str, float]],
+    bundle_dir: Path,
+    artifacts: list[Path],
+    tags: dict[str, str],
+) -> dict[str, Any]:
+    """Log one trained model; register it and move ``champion`` if it beats the current one."""
+    offline()
+    import mlflow
+    from mlflow import MlflowClient
+
+    from models.pyfunc import BUNDLE_ARTIFACT, HypecheckModel
+
+    mlflow.set_tracking_uri(tracking_uri())
+    mlflow.set_experiment("hypecheck")
+    flat = flatten(metrics)
+    with mlflow.start_run(run_name=run_name) as run:
+        mlflow.set_tags({**tags, "git_commit": git_commit()})
+        mlflow.log_params(params)
+        mlflow.log_metrics({k.replace("@", "_"): v for k, v in flat.items()})
+        for path in artifacts:
+            mlflow.log_artifact(str(path), artifact_path="reports")
+        mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=HypecheckModel(),
+            artifacts={BUNDLE_ARTIFACT: str(bundle_dir)},
+            code_paths=[str(REPO_ROOT / "models")],
+            pip_requirements=PIP_REQUIREMENTS,
+            registered_model_name=MODEL_NAME,
+        )
+    client = MlflowClient()
+    version = str(info.registered_model_version)
+    promoted = _maybe_promote(client, version, flat.get(SELECTION_METRIC))
+    return {"run_id": run.info.run_id, "version": version, "champion": promoted, "model_uri": info.model_uri}
+
+
+def _maybe_promote(client: Any, version: str, score: float | None) -> bool:
+    """Point ``champion`` at ``version`` when it has no holder or ``version`` scores higher."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        current = client.get_model_version_by_alias(MODEL_NAME, CHAMPION)
+    except MlflowException:
+        current = None
+    if current is not None:
+        run = client.get_run(current.run_id)
+        best = run.data.metrics.get(SELECTION_METRIC)
+        if score is None or (best is not None and score <= best):
+            return False
+    client.set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+    return True
+
+
+def next_version() -> str:
+    """The version number the registry will give the next model (written into its bundle first)."""
+    offline()
+    import mlflow
+    from mlflow import MlflowClient
+
+    mlflow.set_tracking_uri(tracking_uri())
+    versions = MlflowClient().search_model_versions(f"name='{MODEL_NAME}'")
+    return str(max((int(v.version) for v in versions), default=0) + 1)
+
+
+def champion_uri() -> str:
+    return f"models:/{MODEL_NAME}@{CHAMPION}"

@@ -1,0 +1,139 @@
+"""One training run: data -> model(s) -> calibration -> evaluation -> MLflow.
+
+``model: both`` trains the baseline and the transformer on the same examples so they are
+compared side by side in one report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.bundle import BundleInfo
+from models.predictors import TransformerPredictor, load_predictor
+from training.config import TrainConfig
+from training.dataset import build_examples, by_split, fingerprint
+from training.evaluate import REPORTS, evaluate, evaluation_sets, write_report
+from training.metrics import best_threshold, compute
+from training.paths import REPO_ROOT
+
+log = logging.getLogger(__name__)
+
+
+def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
+    """Fit temperature (transformer) and the overclaim threshold on validation; rewrite bundle.json."""
+    predictor = load_predictor(bundle_dir)
+    info = predictor.info
+    labelled = [e for e in validation if e.verdict >= 0]
+    if kind == "transformer" and labelled:
+        from training.transformer import fit_temperature
+
+        assert isinstance(predictor, TransformerPredictor)
+        logits = predictor.logits([e.text for e in labelled])["verdict"]
+        info = dataclasses.replace(
+            info, temperature=fit_temperature(logits, np.array([e.verdict for e in labelled]))
+        )
+        info.save(bundle_dir)
+        predictor = load_predictor(bundle_dir)
+    threshold = best_threshold(labelled, predictor.predict([e.text for e in labelled]))
+    info = dataclasses.replace(info, overclaim_threshold=threshold)
+    info.save(bundle_dir)
+    return info
+
+
+def train_one(
+    kind: str, config: TrainConfig, splits: dict[str, list], data_hash: str, run_dir: Path
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    bundle_dir = run_dir / kind
+    if kind == "baseline":
+        from training.baseline import train_baseline
+
+        train_baseline(config, splits["train"], bundle_dir)
+    else:
+        from training.transformer import train_transformer
+
+        train_transformer(config, splits["train"], bundle_dir)
+    info = _calibrate(bundle_dir, splits["validation"], kind)
+    wall = time.perf_counter() - started
+    predictor = load_predictor(bundle_dir)
+    sets = {"validation": splits["validation"], **evaluation_sets(config, splits)}
+    metrics, predictions = evaluate(predictor, sets)
+    metrics["train"] = compute(
+        splits["train"][:2000],
+        predictor.predict([e.text for e in splits["train"][:2000]]),
+        threshold=info.overclaim_threshold,
+    )
+    info = dataclasses.replace(
+        info,
+        name=f"hypecheck-{kind}",
+        metrics={k: round(v, 4) for k, v in metrics["validation"].items()},
+        training={"config": config.name, "data": data_hash, "wall_s": round(wall, 1)},
+    )
+    info.save(bundle_dir)
+    report = write_report(f"{config.name}-{kind}", load_predictor(bundle_dir), sets, metrics, predictions)
+    return {"kind": kind, "bundle": bundle_dir, "metrics": metrics, "wall_s": wall, "report": report}
+
+
+def reference_splits(config: TrainConfig) -> dict[str, list]:
+    """Validation and test from all of our own labelled data on this machine, whatever ``config``
+    trains on, so that models from different configs are calibrated and compared on the same units."""
+    everything = dataclasses.replace(
+        config, use_real_annotations=True, use_seed_labels=False, use_claim_corpora=False, limit_train=0
+    )
+    return by_split(build_examples(everything), everything)
+
+
+def run(config: TrainConfig, *, track: bool = True) -> list[dict[str, Any]]:
+    """Train what ``config`` asks for; returns one result per model kind."""
+    reference = reference_splits(config)
+    splits = {**reference, "train": by_split(build_examples(config), config)["train"]}
+    data_hash = fingerprint(splits["train"])
+    log.info("examples: %s", {k: len(v) for k, v in splits.items()})
+    run_dir = (
+        REPO_ROOT / config.output_dir / config.name
+        if not Path(config.output_dir).is_absolute()
+        else Path(config.output_dir) / config.name
+    )
+    kinds = ["baseline", "transformer"] if config.model == "both" else [config.model]
+    results = []
+    for kind in kinds:
+        result = train_one(kind, config, splits, data_hash, run_dir)
+        if track:
+            from training.tracking import next_version
+
+            info = BundleInfo.load(result["bundle"])
+            dataclasses.replace(info, version=next_version()).save(result["bundle"])
+            artifacts = sorted(REPORTS.glob(f"{config.name}-{kind}*"))
+            result.update(log_and_register(config, kind, result, data_hash, splits, artifacts))
+        results.append(result)
+    summary = [{k: (str(v) if isinstance(v, Path) else v) for k, v in r.items()} for r in results]
+    (run_dir / "results.json").write_text(json.dumps(summary, indent=1, default=str) + "\n")
+    return results
+
+
+def log_and_register(
+    config: TrainConfig, kind: str, result: dict, data_hash: str, splits: dict, artifacts: list[Path]
+) -> dict[str, Any]:
+    from training.tracking import log_run
+
+    params = {
+        **config.to_dict(),
+        "kind": kind,
+        "data_fingerprint": data_hash,
+        **{f"n_{k}": len(v) for k, v in splits.items()},
+    }
+    return log_run(
+        run_name=f"{config.name}-{kind}",
+        params=params,
+        metrics=result["metrics"],
+        bundle_dir=result["bundle"],
+        artifacts=artifacts,
+        tags={"kind": kind, "config": config.name, "wall_s": f"{result['wall_s']:.1f}"},
+    )
