@@ -31,6 +31,17 @@ ADVICE = re.compile(
 MIN_SIMILARITY = 0.1
 
 
+def _similarity(news: list[str], source: list[str]) -> np.ndarray:
+    """TF-IDF cosine similarity of every news sentence to every source sentence (zeros if no words)."""
+    try:
+        vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b").fit(
+            news + source
+        )
+    except ValueError:  # no word characters at all
+        return np.zeros((len(news), len(source)))
+    return cosine_similarity(vectors.transform(news), vectors.transform(source))
+
+
 def compare_texts(predictor: Predictor, news: str, source: str) -> dict[str, Any]:
     """Claims of ``news`` aligned to ``source`` sentences, with the exaggerations found."""
     news_sentences = split_sentences(news)
@@ -40,13 +51,7 @@ def compare_texts(predictor: Predictor, news: str, source: str) -> dict[str, Any
     names = predictor.info.claim_strengths
     news_claims = predictor.predict([s.text for s in news_sentences]).claim.argmax(axis=1)
     source_claims = predictor.predict([s.text for s in source_sentences]).claim.argmax(axis=1)
-    vectors = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit(
-        [s.text for s in news_sentences + source_sentences]
-    )
-    similarity = cosine_similarity(
-        vectors.transform([s.text for s in news_sentences]),
-        vectors.transform([s.text for s in source_sentences]),
-    )
+    similarity = _similarity([s.text for s in news_sentences], [s.text for s in source_sentences])
     source_is_animal = bool(ANIMAL.search(source))
     source_advises = bool(ADVICE.search(source))
     source_strongest = int(source_claims.max())

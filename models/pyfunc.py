@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import mlflow.models
 import mlflow.pyfunc
 
 BUNDLE_ARTIFACT = "bundle"
@@ -17,7 +18,8 @@ class HypecheckModel(mlflow.pyfunc.PythonModel):
 
         self.predictor = load_predictor(context.artifacts[BUNDLE_ARTIFACT])
 
-    def predict(self, context: Any, model_input: Any, params: dict[str, Any] | None = None) -> Any:
+    # Left unannotated: MLflow reads type hints on predict as an input schema, which this is not.
+    def predict(self, context, model_input, params=None):  # noqa: ANN001, ANN201
         import pandas as pd
 
         from models.scoring import score_units
@@ -32,3 +34,7 @@ class HypecheckModel(mlflow.pyfunc.PythonModel):
                 "claim_strength": [s.claim_strength["label"] for s in scores],
             }
         )
+
+
+# Logged as "models from code": MLflow runs this file to get the model instead of unpickling one.
+mlflow.models.set_model(HypecheckModel())

@@ -52,21 +52,9 @@ def _options(options: Options) -> ScoreOptions:
     )
 
 
-def _shift(document: Document, start: int, end: int) -> tuple[int, int]:
-    return document.to_source(start, end) if document.kind == "html" else (start, end)
-
-
 def _response(document: Document, score: DocumentScore, doc_id: str | None) -> dict[str, Any]:
     """The document score with every span in the offsets of what the caller sent."""
-    sentences = []
-    for sentence in score.sentences:
-        row = sentence.to_dict()
-        row["start"], row["end"] = _shift(document, sentence.start, sentence.end)
-        row["triggers"] = [
-            {**t, **dict(zip(("start", "end"), _shift(document, t["start"], t["end"]), strict=True))}
-            for t in sentence.triggers
-        ]
-        sentences.append(row)
+    sentences = [document.sentence_in_source(s.to_dict()) for s in score.sentences]
     return {"id": doc_id, "sentences": sentences, "summary": score.summary, "model": score.model}
 
 
@@ -155,7 +143,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         results = await _score([d.text for d in documents], _options(request.options))
         return {
             "results": [
-                _response(doc, res, item.id) for doc, res, item in zip(documents, results, strict=True)
+                _response(doc, res, item.id)
+                for doc, res, item in zip(documents, results, request.documents, strict=True)
             ]
         }
 

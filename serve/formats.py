@@ -51,23 +51,20 @@ def as_text(checked: Checked, color: bool) -> str:
 
 
 def as_json(checked: Checked) -> str:
+    """Per file: the findings (with line and column) and every scored sentence, in file offsets."""
     return json.dumps(
         [
             {
-                "path": d.name,
+                "path": document.name,
                 "findings": [
-                    {
-                        "line": f.line,
-                        "column": f.column,
-                        "start": f.start,
-                        "end": f.end,
-                        **f.sentence.to_dict(),
-                    }
+                    {**document.sentence_in_source(f.sentence.to_dict()), "line": f.line, "column": f.column}
                     for f in found
                 ],
-                **score.to_dict(),
+                "sentences": [document.sentence_in_source(s.to_dict()) for s in score.sentences],
+                "summary": score.summary,
+                "model": score.model,
             }
-            for d, score, found in checked
+            for document, score, found in checked
         ],
         ensure_ascii=False,
         indent=1,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from models.html import looks_like_html, visible_text
 
@@ -35,6 +36,16 @@ class Document:
         if self._starts is None or self._ends is None or end <= start:
             return start, end
         return self._starts[start], self._ends[end - 1]
+
+    def sentence_in_source(self, row: dict[str, Any]) -> dict[str, Any]:
+        """A scored sentence (``SentenceScore.to_dict()``) with its and its triggers' spans moved
+        to offsets in what the user gave."""
+        start, end = self.to_source(row["start"], row["end"])
+        triggers = [
+            {**t, **dict(zip(("start", "end"), self.to_source(t["start"], t["end"]), strict=True))}
+            for t in row.get("triggers", [])
+        ]
+        return {**row, "start": start, "end": end, "triggers": triggers}
 
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -235,3 +236,40 @@ def test_request_text_is_never_logged(server):
     process.terminate()
     output = process.stdout.read().decode()
     assert "POST /v1/score" in output and "Zanzibar" not in output
+
+
+def test_schema_fuzzing_finds_no_server_errors(baseline_bundle, tmp_path):
+    """Schemathesis generates requests from our OpenAPI schema; none may get a 5xx."""
+    process, url = start_server(baseline_bundle, HYPECHECK_RATE_LIMIT="100000/minute")
+    try:
+        run = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("schemathesis")),
+                "run",
+                f"{url}/openapi.json",
+                "--checks",
+                "not_a_server_error",
+                "--max-examples",
+                "25",
+                "--seed",
+                "7",
+                "--request-timeout",
+                "60",
+                "--report",
+                "junit",
+                "--report-dir",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        process.terminate()
+        process.wait(10)
+    assert run.returncode == 0, run.stdout[-4000:]
+    [report] = tmp_path.glob("*.xml")
+    suites = ElementTree.parse(report).getroot()
+    cases = list(suites.iter("testcase"))
+    assert len(cases) >= 6 and not [c for c in cases if c.find("failure") is not None]

@@ -32,7 +32,7 @@ class TrainConfig:
     head_learning_rate: float = 1e-3
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
-    reason_loss_weight: float = 0.5
+    reason_loss_weight: float = 1.0
     claim_loss_weight: float = 0.5
     dropout: float = 0.1
     freeze_embeddings: bool = True  # the 30k x 384 embedding table is half the weights
@@ -57,11 +57,11 @@ class TrainConfig:
 
 
 def config_path(name: str) -> Path:
-    """A config file as given, or by file name from ``training/configs`` (so any folder works)."""
+    """A config file as given, or by name from ``training/configs`` (``smoke`` or ``smoke.yaml``)."""
     path = Path(name)
-    if not path.exists() and (CONFIG_DIR / path.name).exists():
-        return CONFIG_DIR / path.name
-    return path
+    if path.exists():
+        return path
+    return CONFIG_DIR / f"{path.stem}.yaml"
 
 
 def _coerce(default: Any, value: Any) -> Any:

@@ -76,7 +76,7 @@ def log_run(
     import mlflow
     from mlflow import MlflowClient
 
-    from models.pyfunc import BUNDLE_ARTIFACT, HypecheckModel
+    from models.pyfunc import BUNDLE_ARTIFACT
 
     mlflow.set_tracking_uri(tracking_uri())
     mlflow.set_experiment("hypecheck")
@@ -90,16 +90,31 @@ def log_run(
         mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
         info = mlflow.pyfunc.log_model(
             name="model",
-            python_model=HypecheckModel(),
+            python_model=str(REPO_ROOT / "models" / "pyfunc.py"),
             artifacts={BUNDLE_ARTIFACT: str(bundle_dir)},
             code_paths=[str(REPO_ROOT / "models")],
             pip_requirements=PIP_REQUIREMENTS,
+            signature=_signature(),
             registered_model_name=MODEL_NAME,
         )
     client = MlflowClient()
     version = str(info.registered_model_version)
     promoted = _maybe_promote(client, version, flat.get(SELECTION_METRIC))
     return {"run_id": run.info.run_id, "version": version, "champion": promoted, "model_uri": info.model_uri}
+
+
+def _signature() -> Any:
+    """Input: a ``text`` column of single units; output: one row of scores per unit."""
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, Schema
+
+    outputs = [
+        ColSpec("double", "p_overclaim"),
+        ColSpec("string", "verdict"),
+        ColSpec("string", "reasons"),
+        ColSpec("string", "claim_strength"),
+    ]
+    return ModelSignature(inputs=Schema([ColSpec("string", "text")]), outputs=Schema(outputs))
 
 
 def _maybe_promote(client: Any, version: str, score: float | None) -> bool:

@@ -20,14 +20,14 @@ from models.predictors import TransformerPredictor, load_predictor
 from training.config import TrainConfig
 from training.dataset import build_examples, by_split, fingerprint
 from training.evaluate import REPORTS, evaluate, evaluation_sets, write_report
-from training.metrics import best_threshold, compute
+from training.metrics import best_reason_threshold, best_threshold, compute
 from training.paths import REPO_ROOT
 
 log = logging.getLogger(__name__)
 
 
 def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
-    """Fit temperature (transformer) and the overclaim threshold on validation; rewrite bundle.json."""
+    """Fit temperature (transformer) and the overclaim and reason thresholds on validation."""
     predictor = load_predictor(bundle_dir)
     info = predictor.info
     labelled = [e for e in validation if e.verdict >= 0]
@@ -41,14 +41,18 @@ def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
         )
         info.save(bundle_dir)
         predictor = load_predictor(bundle_dir)
-    threshold = best_threshold(labelled, predictor.predict([e.text for e in labelled]))
-    info = dataclasses.replace(info, overclaim_threshold=threshold)
+    probs = predictor.predict([e.text for e in labelled])
+    info = dataclasses.replace(
+        info,
+        overclaim_threshold=best_threshold(labelled, probs),
+        reason_threshold=best_reason_threshold(labelled, probs),
+    )
     info.save(bundle_dir)
     return info
 
 
 def train_one(
-    kind: str, config: TrainConfig, splits: dict[str, list], data_hash: str, run_dir: Path
+    kind: str, config: TrainConfig, splits: dict[str, list], data_hash: str, run_dir: Path, version: str = "0"
 ) -> dict[str, Any]:
     started = time.perf_counter()
     bundle_dir = run_dir / kind
@@ -73,12 +77,19 @@ def train_one(
     info = dataclasses.replace(
         info,
         name=f"hypecheck-{kind}",
+        version=version,
         metrics={k: round(v, 4) for k, v in metrics["validation"].items()},
         training={"config": config.name, "data": data_hash, "wall_s": round(wall, 1)},
     )
     info.save(bundle_dir)
     report = write_report(f"{config.name}-{kind}", load_predictor(bundle_dir), sets, metrics, predictions)
     return {"kind": kind, "bundle": bundle_dir, "metrics": metrics, "wall_s": wall, "report": report}
+
+
+def _next_version() -> str:
+    from training.tracking import next_version
+
+    return next_version()
 
 
 def reference_splits(config: TrainConfig) -> dict[str, list]:
@@ -96,20 +107,12 @@ def run(config: TrainConfig, *, track: bool = True) -> list[dict[str, Any]]:
     splits = {**reference, "train": by_split(build_examples(config), config)["train"]}
     data_hash = fingerprint(splits["train"])
     log.info("examples: %s", {k: len(v) for k, v in splits.items()})
-    run_dir = (
-        REPO_ROOT / config.output_dir / config.name
-        if not Path(config.output_dir).is_absolute()
-        else Path(config.output_dir) / config.name
-    )
+    run_dir = REPO_ROOT / config.output_dir / config.name  # an absolute output_dir replaces REPO_ROOT
     kinds = ["baseline", "transformer"] if config.model == "both" else [config.model]
     results = []
     for kind in kinds:
-        result = train_one(kind, config, splits, data_hash, run_dir)
+        result = train_one(kind, config, splits, data_hash, run_dir, _next_version() if track else "0")
         if track:
-            from training.tracking import next_version
-
-            info = BundleInfo.load(result["bundle"])
-            dataclasses.replace(info, version=next_version()).save(result["bundle"])
             artifacts = sorted(REPORTS.glob(f"{config.name}-{kind}*"))
             result.update(log_and_register(config, kind, result, data_hash, splits, artifacts))
         results.append(result)

@@ -80,10 +80,19 @@ def class_weights(train: list[Example]) -> torch.Tensor:
     return torch.tensor(weights / weights.mean(), dtype=torch.float32)
 
 
+def reason_pos_weights(train: list[Example]) -> torch.Tensor:
+    """Per-reason positive weights (negatives / positives, sqrt-damped): reasons are rare labels."""
+    rows = np.array([e.reasons for e in train if e.reasons is not None]).reshape(-1, 7)
+    positives = rows.sum(axis=0)
+    ratio = (len(rows) - positives) / np.maximum(positives, 1.0)
+    return torch.tensor(np.sqrt(np.maximum(ratio, 1.0)), dtype=torch.float32)
+
+
 def _loss(
     heads: dict[str, torch.Tensor],
     target: dict[str, torch.Tensor],
     weights: torch.Tensor,
+    pos_weight: torch.Tensor,
     config: TrainConfig,
 ) -> torch.Tensor:
     loss = torch.zeros(())
@@ -94,7 +103,7 @@ def _loss(
     mask = target["reason_mask"]
     if mask.any():
         per_row = nn.functional.binary_cross_entropy_with_logits(
-            heads["reasons"], target["reasons"], reduction="none"
+            heads["reasons"], target["reasons"], pos_weight=pos_weight, reduction="none"
         ).mean(dim=1)
         loss = loss + config.reason_loss_weight * (per_row * mask).sum() / mask.sum()
     if (target["claim"] >= 0).any():
@@ -133,6 +142,7 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
         for parameter in model.encoder.embeddings.parameters():
             parameter.requires_grad = False
     weights = class_weights(train)
+    pos_weight = reason_pos_weights(train)
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     total = config.max_steps or max(1, int(steps_per_epoch * config.epochs))
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
@@ -156,9 +166,8 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
                     max_length=config.max_length,
                     return_tensors="pt",
                 )
-                loss = _loss(
-                    model(encoded["input_ids"], encoded["attention_mask"]), _targets(batch), weights, config
-                )
+                heads = model(encoded["input_ids"], encoded["attention_mask"])
+                loss = _loss(heads, _targets(batch), weights, pos_weight, config)
                 loss.backward()
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimiser.step()

@@ -1,0 +1,143 @@
+"""Bounded load run against a hypecheck server on loopback: N concurrent clients for S seconds.
+
+Run: ``python -m serve.loadtest [--url URL | --model REF] --clients 32 --seconds 60 --sentences 10``.
+Without ``--url`` it starts ``hypecheck serve`` itself on a free loopback port. Prints and writes
+``reports/loadtest.json``: latency p50/p99, requests and sentences per second, failed requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "reports"
+
+
+def documents(sentences: int, count: int = 200, seed: int = 0) -> list[str]:
+    """Documents of ``sentences`` sentences drawn from the written corpus (ours, shippable)."""
+    pool = []
+    for path in sorted((ROOT / "data" / "written").glob("*.jsonl")):
+        pool += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    rng = random.Random(seed)
+    return [" ".join(rng.sample(pool, sentences)) for _ in range(count)]
+
+
+def start_server(model: str | None) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "HYPECHECK_RATE_LIMIT": "1000000/minute"}
+    if model:
+        env["HYPECHECK_MODEL"] = model
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "serve.api:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not become ready in 120 s")
+
+
+async def run(url: str, clients: int, seconds: float, texts: list[str], options: dict) -> dict:
+    latencies: list[float] = []
+    statuses: Counter[str] = Counter()
+    stop = time.monotonic() + seconds
+    sentences = 0
+
+    async def client(worker: int, http: httpx.AsyncClient) -> None:
+        nonlocal sentences
+        i = worker
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            try:
+                response = await http.post(
+                    "/v1/score", json={"text": texts[i % len(texts)], "options": options}
+                )
+                statuses[str(response.status_code)] += 1
+                if response.status_code == 200:
+                    sentences += len(response.json()["sentences"])
+            except httpx.HTTPError as error:
+                statuses[type(error).__name__] += 1
+            latencies.append(time.perf_counter() - started)
+            i += clients
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+        await asyncio.gather(*(client(w, http) for w in range(clients)))
+    elapsed = time.perf_counter() - started
+    ms = np.array(latencies) * 1000
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "failed": sum(n for status, n in statuses.items() if status != "200"),
+        "statuses": dict(statuses),
+        "p50_ms": round(float(np.percentile(ms, 50)), 1) if len(ms) else None,
+        "p99_ms": round(float(np.percentile(ms, 99)), 1) if len(ms) else None,
+        "requests_per_s": round(len(latencies) / elapsed, 2),
+        "sentences_per_s": round(sentences / elapsed, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url")
+    parser.add_argument("--model")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--sentences", type=int, default=10)
+    parser.add_argument("--triggers", action="store_true", help="also compute trigger words (slower)")
+    args = parser.parse_args()
+    process = None
+    url = args.url
+    if url is None:
+        process, url = start_server(args.model)
+    try:
+        result = asyncio.run(
+            run(url, args.clients, args.seconds, documents(args.sentences), {"triggers": args.triggers})
+        )
+    finally:
+        if process:
+            process.terminate()
+            process.wait(10)
+    result.update({"sentences_per_document": args.sentences, "triggers": args.triggers})
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "loadtest.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()

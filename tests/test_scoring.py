@@ -1,0 +1,122 @@
+"""The scoring core's parts: decisions, triggers, suggestions, quotes, checklist, comparison."""
+
+import random
+
+import numpy as np
+
+from models.checklist import checklist
+from models.compare import compare_texts
+from models.predictors import Probabilities, load_predictor
+from models.quotes import is_quoted, quote_regions
+from models.scoring import ScoreOptions, score_documents, score_units
+from models.suggestions import rewrite
+from models.triggers import occlusion_triggers, without, word_spans
+from training.faithfulness import measure, random_spans
+
+
+class KeywordPredictor:
+    """A transparent stand-in whose overclaim probability is driven by known words."""
+
+    hash = "0" * 16
+
+    def __init__(self, info):
+        self.info = info
+
+    def predict(self, texts):
+        p = np.array([0.9 if "miracle" in t.lower() else 0.1 for t in texts])
+        verdict = np.column_stack([p, (1 - p) * 0.6, (1 - p) * 0.4])
+        reasons = np.tile(np.array([0.8, 0.1, 0.1, 0.6, 0.1, 0.1, 0.1]), (len(texts), 1))
+        claim = np.tile(np.array([0.1, 0.2, 0.3, 0.4]), (len(texts), 1))
+        return Probabilities(verdict, reasons, claim)
+
+
+def keyword_predictor():
+    from models.bundle import BundleInfo
+
+    return KeywordPredictor(BundleInfo(kind="test", overclaim_threshold=0.5))
+
+
+def test_occlusion_finds_the_word_that_drives_the_score():
+    predictor = keyword_predictor()
+    text = "A miracle pill for tired people"
+    [found] = occlusion_triggers(predictor, [text], predictor.predict([text]).p_overclaim)
+    assert [t.text for t in found] == ["miracle"]
+    assert text[found[0].start : found[0].end] == "miracle"
+
+
+def test_scores_carry_offsets_reasons_triggers_and_suggestions():
+    text = "The pill is a miracle. The trial enrolled 40 people and cost $2 million."
+    [doc] = score_documents(keyword_predictor(), [text])
+    first, second = doc.sentences
+    assert first.verdict == "overclaim" and set(first.reasons) == {"sensational", "causal"}
+    assert [text[t["start"] : t["end"]] for t in first.triggers] == ["miracle"]
+    assert first.suggestion["advice"] and second.suggestion is None
+    assert second.verdict == "supported" and not second.reasons
+    assert doc.summary["worst"] == [0] and doc.summary["verdicts"] == {"overclaim": 1, "supported": 1}
+    assert doc.summary["checklist"]["costs_mentioned"]["sentences"] == [1]
+    assert doc.model["bundle_hash"] == "0" * 16
+
+
+def test_options_restrict_reasons_and_move_the_threshold():
+    predictor = keyword_predictor()
+    [only_causal] = score_units(predictor, ["A miracle."], ScoreOptions(reasons=frozenset({"causal"})))
+    assert list(only_causal.reasons) == ["causal"]
+    [strict] = score_units(predictor, ["A miracle."], ScoreOptions(overclaim_threshold=0.95))
+    assert strict.verdict != "overclaim"
+
+
+def test_empty_input_scores_nothing():
+    [doc] = score_documents(keyword_predictor(), ["   \n  "])
+    assert doc.sentences == [] and doc.summary["overall"] == 0.0
+
+
+def test_suggestions_rewrite_toward_the_supported_wording():
+    assert rewrite("Coffee prevents dementia, a survey found.", ["causal"]) == (
+        "Coffee was linked to lower dementia, a survey found."
+    )
+    assert "may help with" in rewrite("The supplement cures insomnia.", ["certainty"])
+    assert "animals" in rewrite("A compound reverses ageing.", ["extrapolation"])
+    assert rewrite("Nothing to change here.", ["causal"]) is None
+
+
+def test_quotes():
+    text = 'He said "this is a cure." Then: “Maybe not,” she said. Plain sentence.'
+    regions = quote_regions(text)
+    assert is_quoted(text.index('"this'), text.index(".") + 2, regions)
+    assert not is_quoted(text.index("Plain"), len(text), regions)
+
+
+def test_checklist_names_the_answering_sentences():
+    result = checklist(["Pain fell by 30% in the trial.", "No side effects were seen.", "It costs $40."])
+    assert result["benefits_quantified"]["sentences"] == [0]
+    assert result["harms_mentioned"]["sentences"] == [1]
+    assert result["costs_mentioned"]["sentences"] == [2]
+    assert result["independent_source"]["answered"] is False
+
+
+def test_random_spans_avoid_triggers_and_match_length():
+    text = "alpha beta gamma delta epsilon"
+    triggers = [(6, 10)]
+    spans = random_spans(text, triggers, 4, random.Random(0))
+    assert triggers[0] not in spans and sum(e - s for s, e in spans) >= 4
+    assert without(text, [(6, 10)]) == "alpha gamma delta epsilon"
+    assert word_spans("It's a well-known fact")[0] == (0, 4)
+
+
+def test_faithfulness_measure_on_a_transparent_model():
+    result = measure(keyword_predictor(), ["A miracle drink for every single tired person today"] * 3)
+    assert result["sentences"] == 3
+    assert result["mean_drop_triggers"] > result["mean_drop_random"]
+    assert result["share_triggers_beat_random"] == 1.0
+
+
+def test_compare_flags_animal_to_human_and_advice(baseline_bundle):
+    predictor = load_predictor(baseline_bundle)
+    result = compare_texts(
+        predictor,
+        "Blueberries cure memory loss. You should eat a cup every day.",
+        "In mice, blueberry extract was associated with faster maze learning.",
+    )
+    kinds = {flag["kind"] for claim in result["claims"] for flag in claim["flags"]}
+    assert "advice" in kinds
+    assert result["summary"]["source_is_animal_or_cell_study"] is True
