@@ -39,6 +39,8 @@ class HypeModel(nn.Module):
         mask = attention_mask.unsqueeze(-1).to(states.dtype)
         return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        pooled = self.dropout(self.pooled(input_ids, attention_mask))
+    def heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
         return {"verdict": self.verdict(pooled), "reasons": self.reasons(pooled), "claim": self.claim(pooled)}
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
+        return self.heads(self.dropout(self.pooled(input_ids, attention_mask)))

@@ -24,6 +24,9 @@ class TrainConfig:
     use_real_annotations: bool = True
     use_seed_labels: bool = False
     use_claim_corpora: bool = False
+    aux_tasks: str = ""  # comma-separated: advice, certainty, hedge (shared corpora as extra heads)
+    aux_limit: int = 3000  # examples per auxiliary task
+    aux_loss_weight: float = 0.3
     max_length: int = 96
     epochs: float = 4.0
     max_steps: int = 0  # > 0 stops early (smoke runs)

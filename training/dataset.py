@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from models.labels import CLAIM_STRENGTHS, OVERCLAIM, REASONS, VERDICTS, LabelledUnit
@@ -33,6 +35,8 @@ class Example:
     claim: int  # index into CLAIM_STRENGTHS, -1 when unlabelled
     topic: str | None = None
     register: str | None = None
+    aux_task: str | None = None  # an auxiliary corpus's task (see AUX_TASKS), trained but never served
+    aux_label: float = -1.0
 
 
 def from_unit(unit: LabelledUnit, *, with_reasons: bool = True) -> Example:
@@ -68,17 +72,63 @@ def _shared_units(config: TrainConfig) -> list[LabelledUnit]:
     return units
 
 
+def _advice(row: dict) -> float:
+    from training.shared_corpora import ADVICE
+
+    return float(ADVICE.index(row["label"]))
+
+
+# task -> (loader name in training.shared_corpora, label -> training target)
+AUX_TASKS: dict[str, tuple[str, Callable[[dict], float]]] = {
+    "advice": ("li2021_rows", _advice),  # 3-way: none, weak, strong advice
+    "certainty": ("pei2021_rows", lambda row: (float(row["label"]) - 1.0) / 5.0),  # 1-6 scaled to 0-1
+    "hedge": ("bioscope_rows", lambda row: float(row["label"] == "hedged")),  # speculation cue or not
+}
+
+
+def aux_examples(config: TrainConfig) -> list[Example]:
+    """Training examples of the auxiliary tasks in ``config.aux_tasks`` (train split, capped per task)."""
+    from training import shared_corpora
+
+    out: list[Example] = []
+    for task in [t.strip() for t in config.aux_tasks.split(",") if t.strip()]:
+        if task not in AUX_TASKS:
+            raise ValueError(f"unknown auxiliary task {task!r} (one of {', '.join(AUX_TASKS)})")
+        loader, target = AUX_TASKS[task]
+        try:
+            rows = [r for r in getattr(shared_corpora, loader)() if split_of(r["group"]) == "train"]
+        except SharedDataMissing as missing:
+            log.warning("skipped auxiliary task %s: %s", task, missing)
+            continue
+        rows = random.Random(config.seed).sample(rows, min(config.aux_limit, len(rows)))
+        out += [
+            Example(
+                text=r["text"],
+                source=r["source"],
+                group=r["group"],
+                split="train",
+                verdict=-1,
+                reasons=None,
+                claim=-1,
+                aux_task=task,
+                aux_label=target(r),
+            )
+            for r in rows
+        ]
+    return out
+
+
 def build_examples(config: TrainConfig) -> list[Example]:
     """All examples for ``config`` (every split), in a deterministic order."""
     units = load_own_units(real=config.use_real_annotations) + _shared_units(config)
     seen: set[str] = set()
     examples = []
-    for unit in units:
-        key = " ".join(unit.text.lower().split())
+    for example in [from_unit(unit) for unit in units] + aux_examples(config):
+        key = " ".join(example.text.lower().split())
         if key in seen:  # the same sentence from two sources: keep the first (our own labels)
             continue
         seen.add(key)
-        examples.append(from_unit(unit))
+        examples.append(example)
     return examples
 
 

@@ -23,7 +23,7 @@ from models.labels import VERDICTS
 from models.network import HypeModel
 from models.predictors import WEIGHTS
 from training.config import TrainConfig
-from training.dataset import Example
+from training.dataset import AUX_TASKS, Example
 
 
 def minilm_path() -> Path:
@@ -65,12 +65,43 @@ def _batches(examples: list[Example], size: int, rng: random.Random) -> list[lis
 
 
 def _targets(batch: list[Example]) -> dict[str, torch.Tensor]:
-    return {
+    targets = {
         "verdict": torch.tensor([e.verdict for e in batch]),
         "reasons": torch.tensor([e.reasons or (0.0,) * 7 for e in batch], dtype=torch.float32),
         "reason_mask": torch.tensor([e.reasons is not None for e in batch], dtype=torch.float32),
         "claim": torch.tensor([e.claim for e in batch]),
     }
+    for task in AUX_TASKS:
+        targets[f"aux_{task}"] = torch.tensor([e.aux_label if e.aux_task == task else -1.0 for e in batch])
+    return targets
+
+
+class AuxHeads(nn.Module):
+    """Training-only heads for the auxiliary corpora; they shape the encoder and are not saved."""
+
+    def __init__(self, hidden: int, tasks: list[str]) -> None:
+        super().__init__()
+        sizes = {"advice": 3, "certainty": 1, "hedge": 1}
+        self.heads = nn.ModuleDict({task: nn.Linear(hidden, sizes[task]) for task in tasks})
+
+    def forward(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
+        return {f"aux_{task}": head(pooled) for task, head in self.heads.items()}
+
+
+def _aux_loss(outputs: dict[str, torch.Tensor], target: dict[str, torch.Tensor]) -> torch.Tensor:
+    loss = torch.zeros(())
+    for name, output in outputs.items():
+        labels = target[name]
+        rows = labels >= 0
+        if not rows.any():
+            continue
+        if name == "aux_advice":
+            loss = loss + nn.functional.cross_entropy(output[rows], labels[rows].long())
+        elif name == "aux_certainty":
+            loss = loss + nn.functional.mse_loss(torch.sigmoid(output[rows, 0]), labels[rows])
+        else:
+            loss = loss + nn.functional.binary_cross_entropy_with_logits(output[rows, 0], labels[rows])
+    return loss
 
 
 def class_weights(train: list[Example]) -> torch.Tensor:
@@ -138,6 +169,8 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
     model, tokenizer = build_model(config)
+    tasks = sorted({e.aux_task for e in train if e.aux_task})
+    aux = AuxHeads(model.encoder.config.hidden_size, tasks)
     if config.freeze_embeddings:
         for parameter in model.encoder.embeddings.parameters():
             parameter.requires_grad = False
@@ -146,6 +179,7 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
     steps_per_epoch = math.ceil(len(train) / config.batch_size)
     total = config.max_steps or max(1, int(steps_per_epoch * config.epochs))
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
+    head_params += list(aux.parameters())
     optimiser = torch.optim.AdamW(
         [
             {"params": model.encoder.parameters(), "lr": config.learning_rate},
@@ -166,8 +200,11 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
                     max_length=config.max_length,
                     return_tensors="pt",
                 )
-                heads = model(encoded["input_ids"], encoded["attention_mask"])
-                loss = _loss(heads, _targets(batch), weights, pos_weight, config)
+                pooled = model.dropout(model.pooled(encoded["input_ids"], encoded["attention_mask"]))
+                target = _targets(batch)
+                loss = _loss(model.heads(pooled), target, weights, pos_weight, config)
+                if tasks:
+                    loss = loss + config.aux_loss_weight * _aux_loss(aux(pooled), target)
                 loss.backward()
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimiser.step()
