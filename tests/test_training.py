@@ -4,6 +4,7 @@ import dataclasses
 
 import mlflow
 import numpy as np
+import pandas as pd
 import pytest
 
 from models.predictors import load_predictor
@@ -37,7 +38,7 @@ def test_champion_loaded_through_mlflow_scores_exactly_like_its_bundle(smoke_run
     version = str(mlflow.MlflowClient().get_model_version_by_alias("hypecheck", "champion").version)
     bundle = next(r["bundle"] for r in results if r["version"] == version)
     expected = [s.p_overclaim for s in score_units(load_predictor(bundle), TEXTS)]
-    served = mlflow.pyfunc.load_model("models:/hypecheck@champion").predict({"text": TEXTS})
+    served = mlflow.pyfunc.load_model("models:/hypecheck@champion").predict(pd.DataFrame({"text": TEXTS}))
     assert served["p_overclaim"].tolist() == expected
 
 
