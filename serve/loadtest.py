@@ -10,17 +10,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
 import httpx
 import numpy as np
+
+from serve.local_server import start_local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
@@ -33,42 +31,6 @@ def documents(sentences: int, count: int = 200, seed: int = 0) -> list[str]:
         pool += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
     rng = random.Random(seed)
     return [" ".join(rng.sample(pool, sentences)) for _ in range(count)]
-
-
-def start_server(model: str | None) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "HYPECHECK_RATE_LIMIT": "1000000/minute"}
-    if model:
-        env["HYPECHECK_MODEL"] = model
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "serve.api:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not become ready in 120 s")
 
 
 async def run(url: str, clients: int, seconds: float, texts: list[str], options: dict) -> dict:
@@ -124,7 +86,7 @@ def main() -> None:
     process = None
     url = args.url
     if url is None:
-        process, url = start_server(args.model)
+        process, url = start_local_server(args.model, env={"HYPECHECK_RATE_LIMIT": "1000000/minute"})
     try:
         result = asyncio.run(
             run(url, args.clients, args.seconds, documents(args.sentences), {"triggers": args.triggers})

@@ -27,7 +27,21 @@ class Options(BaseModel):
         return self
 
 
-class ScoreRequest(BaseModel):
+class BatchDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(None, max_length=200, description="Echoed back, for the caller's bookkeeping")
+    text: str | None = Field(None, description="Plain text to score")
+    html: str | None = Field(None, description="An HTML page or fragment; spans come back in source offsets")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> BatchDocument:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of 'text' or 'html'")
+        return self
+
+
+class ScoreRequest(BatchDocument):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
@@ -35,30 +49,7 @@ class ScoreRequest(BaseModel):
         },
     )
 
-    id: str | None = Field(None, max_length=200, description="Echoed back, for the caller's bookkeeping")
-    text: str | None = Field(None, description="Plain text to score")
-    html: str | None = Field(None, description="An HTML page or fragment; spans come back in source offsets")
     options: Options = Field(default_factory=Options)
-
-    @model_validator(mode="after")
-    def _one_of(self) -> ScoreRequest:
-        if (self.text is None) == (self.html is None):
-            raise ValueError("give exactly one of 'text' or 'html'")
-        return self
-
-
-class BatchDocument(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(None, max_length=200)
-    text: str | None = None
-    html: str | None = None
-
-    @model_validator(mode="after")
-    def _one_of(self) -> BatchDocument:
-        if (self.text is None) == (self.html is None):
-            raise ValueError("give exactly one of 'text' or 'html'")
-        return self
 
 
 class BatchRequest(BaseModel):

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
+from serve.local_server import start_local_server
 from training.paths import shared_data_dir
 
 
@@ -23,45 +18,9 @@ needs_shared = pytest.mark.skipif(not shared_available(), reason="shared corpora
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(bundle, **env_extra):
-    port = free_port()
-    env = {**os.environ, "HYPECHECK_MODEL": str(bundle), **env_extra}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "serve.api:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=1).status_code == 200:
-                return process, url
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(process.stdout.read().decode())
-        time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("server did not become ready")
+    """The real server on loopback, its output captured (tests read what it logs)."""
+    return start_local_server(bundle, env=env_extra, capture=True, timeout_s=60)
 
 
 @pytest.fixture(scope="session")
