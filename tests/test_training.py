@@ -9,6 +9,7 @@ import pytest
 
 from models.predictors import load_predictor
 from models.scoring import score_documents, score_units
+from tests.conftest import needs_shared
 from training.config import CONFIG_DIR, TrainConfig, parse_overrides
 from training.dataset import build_examples, by_split
 from training.transformer import fit_temperature, train_transformer
@@ -108,3 +109,29 @@ def test_error_analysis_notebook_runs_top_to_bottom_on_the_smoke_run(smoke_run, 
     ).execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
+
+
+@needs_shared
+def test_self_training_reads_only_train_articles_and_keeps_confident_labels(transformer_bundle):
+    from training.self_training import pseudo_examples
+    from training.splits import split_of
+
+    config = TrainConfig(pseudo_teacher=str(transformer_bundle), pseudo_limit=200, pseudo_confidence=0.0)
+    everything = pseudo_examples(config, exclude=set())
+    assert len(everything) == 200
+    assert {split_of(e.group) for e in everything} == {"train"}
+    assert {e.source.removeprefix("pseudo_") for e in everything} <= {
+        "fakehealth_story",
+        "fakehealth_release",
+        "cardiff",
+    }
+    probs = load_predictor(transformer_bundle).predict([e.text for e in everything])
+    assert (probs.verdict.argmax(axis=1) == [e.verdict for e in everything]).all()
+
+    cut = float(np.median(probs.verdict.max(axis=1)))
+    confident = pseudo_examples(dataclasses.replace(config, pseudo_confidence=cut), exclude=set())
+    assert {e.text for e in confident} == {
+        e.text for e, p in zip(everything, probs.verdict.max(axis=1), strict=True) if p >= cut
+    }
+    excluded = {" ".join(everything[0].text.lower().split())}
+    assert everything[0].text not in {e.text for e in pseudo_examples(config, exclude=excluded)}

@@ -27,6 +27,9 @@ class TrainConfig:
     aux_tasks: str = ""  # comma-separated: advice, certainty, hedge (shared corpora as extra heads)
     aux_limit: int = 3000  # examples per auxiliary task
     aux_loss_weight: float = 0.3
+    pseudo_teacher: str = ""  # a bundle or models:/ URI: self-training on its confident labels
+    pseudo_limit: int = 20000  # unannotated real sentences the teacher labels
+    pseudo_confidence: float = 0.9  # keep a teacher label only at this probability or above
     max_length: int = 96
     epochs: float = 4.0
     max_steps: int = 0  # > 0 stops early (smoke runs)

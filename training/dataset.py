@@ -129,6 +129,10 @@ def build_examples(config: TrainConfig) -> list[Example]:
             continue
         seen.add(key)
         examples.append(example)
+    if config.pseudo_teacher:
+        from training.self_training import pseudo_examples
+
+        examples += pseudo_examples(config, exclude=seen)
     return examples
 
 

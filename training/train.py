@@ -96,7 +96,13 @@ def reference_splits(config: TrainConfig) -> dict[str, list]:
     """Validation and test from all of our own labelled data on this machine, whatever ``config``
     trains on, so that models from different configs are calibrated and compared on the same units."""
     everything = dataclasses.replace(
-        config, use_real_annotations=True, use_seed_labels=False, use_claim_corpora=False, limit_train=0
+        config,
+        use_real_annotations=True,
+        use_seed_labels=False,
+        use_claim_corpora=False,
+        aux_tasks="",
+        pseudo_teacher="",
+        limit_train=0,
     )
     return by_split(build_examples(everything), everything)
 
