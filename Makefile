@@ -13,7 +13,7 @@ export ORT_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format data-stats splitter-bench clean
+.PHONY: help setup run test lint format data-stats splitter-bench batch-bench bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -48,6 +48,12 @@ data-stats: setup ## Counts of our labelled data and the shared corpora
 
 splitter-bench: setup ## Re-measure the sentence-splitter candidates (writes data/splitter/RESULTS.*)
 	$(BIN)/python -m training.splitter_benchmark
+
+batch-bench: setup ## Batch-score all FakeHealth articles, against a naive loop (writes reports/batch/)
+	$(BIN)/python -m serve.batch.bench
+
+bench: setup ## Inference speed: model only, hardware limit, API, naive pipeline (writes reports/bench/)
+	$(BIN)/python -m serve.bench $(if $(MODEL),--model $(MODEL))
 
 clean: ## Remove build outputs (keeps .venv, the MLflow store and trained models)
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache reports test-output

@@ -6,6 +6,8 @@ The scoring core, evaluation and the MLflow pyfunc all call :func:`load_predicto
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,38 +52,26 @@ def _sigmoid(logits: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logits))
 
 
-class TransformerPredictor:
-    """The fine-tuned encoder; sentences are sorted by length and padded per batch."""
+class EncoderPredictor:
+    """Shared by the PyTorch and ONNX Runtime encoders: sentences sorted by length, batches padded
+    only to their own longest sentence, outputs put back in input order."""
 
-    def __init__(self, directory: Path, *, batch_size: int = 64) -> None:
-        import torch
-        from safetensors.torch import load_file
-        from transformers import AutoConfig, AutoTokenizer
+    info: BundleInfo
+    hash: str
+    batch_size: int
 
-        from models.network import HypeModel
-
-        self.info = BundleInfo.load(directory)
-        self.hash = bundle_hash(directory)
-        self.batch_size = batch_size
-        self.tokenizer = AutoTokenizer.from_pretrained(directory)
-        self.model = HypeModel.from_config(AutoConfig.from_pretrained(directory))
-        self.model.load_state_dict(load_file(directory / WEIGHTS))
-        self.model.eval()
-        self._torch = torch
+    def _heads(self, batch: list[str]) -> dict[str, np.ndarray]:
+        """Head logits of one batch."""
+        raise NotImplementedError
 
     def logits(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Raw head outputs in input order (what temperature scaling is fitted on)."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         outputs: dict[str, list[np.ndarray]] = {"verdict": [], "reasons": [], "claim": []}
-        with self._torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                batch = [texts[i] for i in order[start : start + self.batch_size]]
-                encoded = self.tokenizer(
-                    batch, padding=True, truncation=True, max_length=self.info.max_length, return_tensors="pt"
-                )
-                heads = self.model(encoded["input_ids"], encoded["attention_mask"])
-                for name, value in heads.items():
-                    outputs[name].append(value.float().numpy())
+        for start in range(0, len(order), self.batch_size):
+            heads = self._heads([texts[i] for i in order[start : start + self.batch_size]])
+            for name, parts in outputs.items():
+                parts.append(heads[name])
         inverse = np.argsort(order)
         width = {
             "verdict": len(self.info.verdicts),
@@ -102,8 +92,42 @@ class TransformerPredictor:
         )
 
 
+class TransformerPredictor(EncoderPredictor):
+    """The fine-tuned encoder in PyTorch (fp32)."""
+
+    runtime = "pytorch-fp32"
+
+    def __init__(self, directory: Path, *, batch_size: int = 64, threads: int | None = None) -> None:
+        import torch
+        from safetensors.torch import load_file
+        from transformers import AutoConfig, AutoTokenizer
+
+        from models.network import HypeModel
+
+        self.info = BundleInfo.load(directory)
+        self.hash = bundle_hash(directory)
+        self.batch_size = batch_size
+        self.tokenizer = AutoTokenizer.from_pretrained(directory)
+        self.model = HypeModel.from_config(AutoConfig.from_pretrained(directory))
+        self.model.load_state_dict(load_file(directory / WEIGHTS))
+        self.model.eval()
+        if threads:
+            torch.set_num_threads(threads)
+        self._torch = torch
+
+    def _heads(self, batch: list[str]) -> dict[str, np.ndarray]:
+        encoded = self.tokenizer(
+            batch, padding=True, truncation=True, max_length=self.info.max_length, return_tensors="pt"
+        )
+        with self._torch.inference_mode():
+            heads = self.model(encoded["input_ids"], encoded["attention_mask"])
+        return {name: value.float().numpy() for name, value in heads.items()}
+
+
 class BaselinePredictor:
     """TF-IDF and logistic regression: the yardstick, and the fallback when no transformer exists."""
+
+    runtime = "scikit-learn"
 
     def __init__(self, directory: Path) -> None:
         import joblib
@@ -124,12 +148,41 @@ class BaselinePredictor:
         )
 
 
-def load_predictor(directory: str | Path) -> Predictor:
-    """Open any bundle folder as a predictor."""
+BACKENDS = ("auto", "torch", "onnx")
+
+
+def load_predictor(
+    directory: str | Path, *, backend: str | None = None, threads: int | None = None
+) -> Predictor:
+    """Open any bundle folder as a predictor.
+
+    ``backend`` (default ``HYPECHECK_BACKEND``, else ``auto``): ``auto`` serves a transformer from
+    its int8 ONNX file when ``hypecheck export`` gated it on validation quality, else PyTorch;
+    ``torch`` and ``onnx`` force one. ``threads``: compute threads (default: physical cores).
+    """
     directory = Path(directory)
+    backend = backend or os.environ.get("HYPECHECK_BACKEND") or "auto"
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
     info = BundleInfo.load(directory)
     if info.kind == "transformer":
-        return TransformerPredictor(directory)
+        if backend == "onnx" or (backend == "auto" and _int8_ready(directory)):
+            from models.onnx_predictor import ONNX_INT8, OnnxPredictor
+
+            if not (directory / ONNX_INT8).is_file():
+                raise FileNotFoundError(f"{directory} has no {ONNX_INT8} (run `hypecheck export`)")
+            return OnnxPredictor(directory, threads=threads)
+        return TransformerPredictor(directory, threads=threads)
     if info.kind == "baseline":
         return BaselinePredictor(directory)
     raise ValueError(f"unknown model kind {info.kind!r} in {directory}")
+
+
+def _int8_ready(directory: Path) -> bool:
+    """A gated int8 export sits in the bundle and ONNX Runtime is installed (it may not be, in
+    an environment MLflow rebuilt from the model's requirements)."""
+    if importlib.util.find_spec("onnxruntime") is None:
+        return False
+    from models.onnx_predictor import int8_gate_passed
+
+    return int8_gate_passed(directory)

@@ -41,7 +41,8 @@ def resolve_bundle(reference: str | None = None) -> Path:
             f"no model at {reference} in {default_tracking_uri()} "
             "(train one with `hypecheck train` or point HYPECHECK_MODEL at a bundle folder)"
         ) from error
-    bundles = [p.parent for p in local.rglob("bundle.json")]
+    # Not under code/: MLflow copies the models package there, with any bundles lying inside it.
+    bundles = [p.parent for p in local.rglob("bundle.json") if p.relative_to(local).parts[0] != "code"]
     if not bundles:
         raise ModelNotFound(f"{reference} holds no hypecheck bundle")
     return bundles[0]

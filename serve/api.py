@@ -63,13 +63,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
-        import torch
-
         from models.predictors import load_predictor
         from models.registry import resolve_bundle
 
-        torch.set_num_threads(settings.threads)
-        predictor = load_predictor(resolve_bundle(settings.model))
+        predictor = load_predictor(
+            resolve_bundle(settings.model), backend=settings.backend, threads=settings.threads
+        )
         predictor.predict(["Warm-up sentence for the model."])
         app.state.predictor = predictor
         app.state.batcher = MicroBatcher(
@@ -171,13 +170,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/v1/model", tags=["meta"])
     async def model_info() -> dict[str, Any]:
-        """The loaded model: name, version, bundle hash, thresholds and validation metrics."""
+        """The loaded model: name, version, runtime, bundle hash, thresholds and validation metrics."""
         predictor = app.state.predictor
         info = predictor.info
         return {
             "name": info.name,
             "version": info.version,
             "kind": info.kind,
+            "runtime": getattr(predictor, "runtime", None),
             "bundle_hash": predictor.hash,
             "overclaim_threshold": info.overclaim_threshold,
             "reasons": list(info.reasons),

@@ -128,31 +128,61 @@ def serve(
 
 @app.command()
 def batch(
-    source: Path = typer.Argument(..., help="Input JSONL, one record per line."),
-    destination: Path = typer.Argument(..., help="Output JSONL."),
-    unit: str = typer.Option("article", help="sentence: each row is one unit; article: split and summarise."),
-    id_field: str = typer.Option("id", help="Field holding the record id."),
+    inputs: list[Path] = typer.Argument(
+        ..., help="JSONL, JSON, CSV, Parquet, HTML or WARC files, or folders of them."
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="Output file, .jsonl or .parquet."),
+    output_format: str | None = typer.Option(
+        None, "--format", help="jsonl or parquet (default: from the output's suffix)."
+    ),
+    level: str = typer.Option("article", help="article: a row per article; sentence: a row per sentence."),
+    engine: str = typer.Option("local", help="local, or ray (Ray Data; RAY_ADDRESS joins a cluster)."),
+    workers: int | None = typer.Option(None, help="Ray actors (default: one per CPU of the cluster)."),
+    id_field: str = typer.Option("id", help="Field holding the id (else: where the record was read)."),
     text_field: str = typer.Option("text", help="Field holding the text."),
+    title_field: str | None = typer.Option(None, help="Field holding a title, scored before the text."),
+    chunk_size: int = typer.Option(128, help="Records scored and committed together."),
+    max_chars: int = typer.Option(100_000, help="Longer articles go to the errors file."),
+    triggers: bool = typer.Option(False, "--triggers/--no-triggers", help="Find trigger words (slow)."),
     model: str | None = typer.Option(None, help="Bundle folder or models:/ URI."),
-    chunk: int = typer.Option(256, help="Records scored per model pass."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ) -> None:
-    """Score a JSONL file of records; bad records go to DESTINATION.errors.jsonl with a reason."""
-    from serve.batch import run_jsonl
+    """Score a collection or a crawl. Bad records go to OUTPUT.errors.jsonl with a reason; after a
+    kill, the same command again resumes from OUTPUT.checkpoint.json and gives the same output."""
+    from models.registry import ModelNotFound, resolve_bundle
+    from serve.batch import BatchJob, Fields, run_batch
+    from serve.batch.checkpoint import CheckpointMismatch
+    from serve.batch.runner import ENGINES
+    from serve.inputs import InputError
 
-    if unit not in ("sentence", "article"):
-        raise _fail("--unit is sentence or article")
-    if not source.is_file():
-        raise _fail(f"{source}: no such file")
-    counts = run_jsonl(
-        _predictor(model),
-        source,
-        destination,
-        unit=unit,
-        id_field=id_field,
-        text_field=text_field,
-        chunk=chunk,
+    try:
+        job = BatchJob(
+            inputs=tuple(inputs),
+            output=output,
+            format=output_format or ("parquet" if output.suffix.lower() == ".parquet" else "jsonl"),
+            level=level,
+            fields=Fields(id=id_field, text=text_field, title=title_field),
+            chunk_size=chunk_size,
+            max_chars=max_chars,
+            triggers=triggers,
+        )
+        if engine not in ENGINES:
+            raise ValueError(f"--engine is one of {', '.join(ENGINES)}")
+        bundle = resolve_bundle(model)
+    except (ValueError, ModelNotFound) as error:
+        raise _fail(str(error)) from None
+    try:
+        stats = run_batch(job, bundle, engine=engine, workers=workers, progress=progress)
+    except (InputError, CheckpointMismatch) as error:
+        raise _fail(str(error)) from None
+    if stats.already_done:
+        typer.echo(f"{output} is complete already (delete {job.checkpoint_path.name} to score again)")
+        return
+    typer.echo(
+        f"{stats.articles} articles ({stats.sentences} sentences) scored, {stats.errors} errors "
+        f"-> {output}, {job.errors_path} in {stats.seconds:.1f}s"
+        + (f" (resumed after {stats.resumed_at} records)" if stats.resumed_at else "")
     )
-    typer.echo(f"{counts['scored']} scored, {counts['errors']} errors -> {destination}")
 
 
 @app.command()
@@ -174,6 +204,46 @@ def compare(
     result = compare_texts(_predictor(model), news_doc.text, source_doc.text)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
     raise typer.Exit(1 if result["summary"]["exaggerated"] else 0)
+
+
+@app.command()
+def export(
+    model: Path = typer.Option(..., help="Transformer bundle folder; the ONNX files are written into it."),
+    config: str | None = typer.Option(
+        None, "--config", "-c", help="Config whose data defines validation (default: the bundle's own)."
+    ),
+    no_track: bool = typer.Option(False, "--no-track", help="Do not log the gate to MLflow."),
+) -> None:
+    """Export a transformer to ONNX fp32 and int8; int8 is served only if, on validation, its
+    macro-F1 and AUROC stay within half a point of PyTorch fp32 (written to MODEL/onnx.json)."""
+    import json
+
+    from models.bundle import BundleInfo
+    from models.onnx_export import export_bundle, log_to_registry, write_record
+    from training.config import TrainConfig, config_path
+    from training.evaluate import evaluate
+    from training.tracking import MODEL_NAME, offline
+    from training.train import reference_splits
+
+    try:
+        info = BundleInfo.load(model)
+    except FileNotFoundError as error:
+        raise _fail(str(error)) from None
+    if info.kind != "transformer":
+        raise _fail(f"{model} holds a {info.kind} model; only transformers are exported")
+    path = config_path(config or info.training.get("config", "default"))
+    if not path.is_file():
+        raise _fail(f"no config {path} (pass --config)")
+    offline()
+    validation = reference_splits(TrainConfig.from_yaml(path))["validation"]
+    record = export_bundle(model, lambda p: evaluate(p, {"validation": validation})[0]["validation"])
+    record["registry"] = (
+        {"logged": False, "why": "--no-track"} if no_track else log_to_registry(model, record, MODEL_NAME)
+    )
+    write_record(model, record)
+    typer.echo(json.dumps(record, indent=1))
+    verdict = "passed: int8 is served" if record["passed"] else "FAILED: PyTorch fp32 stays in service"
+    typer.echo(f"int8 gate {verdict}; MLflow: {record['registry'].get('why') or 'logged'}")
 
 
 if __name__ == "__main__":

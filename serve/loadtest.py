@@ -24,13 +24,21 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"
 
 
-def documents(sentences: int, count: int = 200, seed: int = 0) -> list[str]:
-    """Documents of ``sentences`` sentences drawn from the written corpus (ours, shippable)."""
+def written_sentences() -> list[str]:
+    """The written corpus's sentences (ours, shippable)."""
     pool = []
     for path in sorted((ROOT / "data" / "written").glob("*.jsonl")):
         pool += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return pool
+
+
+def documents(
+    sentences: int, count: int = 200, seed: int = 0, pool: list[str] | None = None, separator: str = " "
+) -> list[str]:
+    """Documents of ``sentences`` sentences drawn from ``pool`` (default: the written corpus)."""
+    pool = pool or written_sentences()
     rng = random.Random(seed)
-    return [" ".join(rng.sample(pool, sentences)) for _ in range(count)]
+    return [separator.join(rng.sample(pool, sentences)) for _ in range(count)]
 
 
 async def run(url: str, clients: int, seconds: float, texts: list[str], options: dict) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     )
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Empty: no key needed")
     rate_limit: str = Field("120/minute", description="Per API key (or per client address without keys)")
-    threads: int = Field(2, gt=0)
+    threads: int = Field(2, gt=0, description="Compute threads of the model (one per physical core)")
+    backend: Literal["auto", "torch", "onnx"] = Field(
+        "auto", description="auto: the bundle's int8 ONNX model when its export passed the quality gate"
+    )
     batch_wait_ms: float = Field(5.0, ge=0, description="How long a micro-batch waits for company")
     batch_max_sentences: int = Field(256, gt=0)
 

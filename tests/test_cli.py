@@ -127,7 +127,7 @@ def test_inline_suppression_and_project_config(model, tmp_path):
     assert hypecheck("check", draft, model=model, cwd=tmp_path).returncode == 2
 
 
-def test_batch_sentence_and_article_units(model, tmp_path):
+def test_batch_levels_errors_and_usage(model, tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(
         "\n".join(
@@ -140,16 +140,20 @@ def test_batch_sentence_and_article_units(model, tmp_path):
         )
     )
     out = tmp_path / "out.jsonl"
-    run = hypecheck("batch", source, out, "--unit", "sentence", model=model)
+    run = hypecheck("batch", source, "--output", out, "--level", "sentence", "--no-progress", model=model)
     assert run.returncode == 0, run.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r["id"] for r in rows] == ["a", "d"]
+    assert [(r["id"], r["sentence"]) for r in rows] == [("a", 0), ("d", 0), ("d", 1)]
     assert {"p_overclaim", "verdict", "reasons", "claim_strength"} <= set(rows[0])
-    errors = [json.loads(line) for line in Path(str(out) + ".errors.jsonl").read_text().splitlines()]
-    assert [e["line"] for e in errors] == [2, 3] and all(e["error"] for e in errors)
-    hypecheck("batch", source, out, "--unit", "article", model=model)
-    article = [json.loads(line) for line in out.read_text().splitlines()][1]
+    errors = [json.loads(line) for line in Path(f"{out}.errors.jsonl").read_text().splitlines()]
+    assert [e["source"] for e in errors] == [f"{source}:2", f"{source}:3"]
+    assert [e["reason"] for e in errors] == ["malformed", "empty"] and all(e["message"] for e in errors)
+    articles = tmp_path / "articles.jsonl"
+    assert hypecheck("batch", source, "-o", articles, "--no-progress", model=model).returncode == 0
+    article = [json.loads(line) for line in articles.read_text().splitlines()][1]
     assert len(article["sentences"]) == 2 and "summary" in article
+    assert hypecheck("batch", source, "-o", out, "--level", "word", model=model).returncode == 2
+    assert hypecheck("batch", tmp_path / "missing.jsonl", "-o", out, model=model).returncode == 2
 
 
 def test_no_model_is_a_clear_error(tmp_path):

@@ -1,0 +1,207 @@
+"""Export a transformer bundle to ONNX (fp32 and int8) and record whether int8 kept its quality.
+
+fp32: the fine-tuned model with all three heads, dynamic batch and sequence axes, traced with
+eager attention so ONNX Runtime's transformer optimizer fuses attention, LayerNorm and GELU.
+int8: dynamic quantization in two parts. Fused attention gets per-channel int8 weights with
+per-tensor int8 activations; every other MatMul gets int8 weights in blocks of 128 and int8
+activations quantized per token and block at run time (``MatMulNBits``, accuracy level 4).
+Per-tensor activations everywhere are faster still, but cost MiniLM about a point of validation
+macro-F1: its early feed-forward layers carry outlier tokens that a single scale cannot hold.
+
+The gate compares the int8 model with PyTorch fp32 on validation; ``load_predictor`` serves
+int8 only when it passed. Validation data comes from the caller (``hypecheck export`` wires in
+the training split), so this module imports nothing from ``training``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from models.bundle import BUNDLE_FILE
+from models.onnx_predictor import (
+    INPUTS,
+    ONNX_FP32,
+    ONNX_INT8,
+    OUTPUTS,
+    RECORD,
+    OnnxPredictor,
+    source_digest,
+)
+from models.predictors import Predictor, TransformerPredictor
+
+OPSET = 17
+TOLERANCE = 0.005  # half a point of macro-F1 and AUROC
+GATED = ("macro_f1", "auroc")
+REPORTED = ("macro_f1", "auroc", "overclaim_f1")
+BLOCK = 128
+QUANTIZATION = (
+    f"dynamic int8: fused attention per-channel (QAttention); other MatMuls MatMulNBits 8-bit, "
+    f"block {BLOCK}, symmetric, int8 activations (accuracy level 4)"
+)
+
+Evaluate = Callable[[Predictor], dict[str, float]]
+
+
+def export_fp32(directory: Path) -> Path:
+    """Trace the bundle's model to ONNX and fuse it for ONNX Runtime; returns ``model.onnx``."""
+    import torch
+    from onnxruntime.transformers import optimizer
+
+    source = TransformerPredictor(directory)
+    model = source.model
+    model.encoder.set_attn_implementation("eager")  # the pattern the attention fusion matches
+
+    class Heads(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+            heads = self.model(input_ids, attention_mask)
+            return tuple(heads[name] for name in OUTPUTS)
+
+    sample = source.tokenizer(["A sample.", "A longer sample sentence for tracing."], padding=True)
+    inputs = (torch.tensor(sample["input_ids"]), torch.tensor(sample["attention_mask"]))
+    axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS}
+    with tempfile.TemporaryDirectory() as scratch:
+        traced = Path(scratch) / "traced.onnx"
+        torch.onnx.export(
+            Heads().eval(),
+            inputs,
+            str(traced),
+            dynamo=False,
+            opset_version=OPSET,
+            input_names=list(INPUTS),
+            output_names=list(OUTPUTS),
+            dynamic_axes={**axes, **{name: {0: "batch"} for name in OUTPUTS}},
+        )
+        config = model.encoder.config
+        fused = optimizer.optimize_model(
+            str(traced),
+            model_type="bert",
+            num_heads=config.num_attention_heads,
+            hidden_size=config.hidden_size,
+        )
+        fused.save_model_to_file(str(directory / ONNX_FP32))
+    return directory / ONNX_FP32
+
+
+def quantize_int8(directory: Path) -> Path:
+    """``model.onnx`` -> ``model.int8.onnx`` (see the module docstring for the recipe)."""
+    root = logging.getLogger()
+    level = root.level
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+
+    root.setLevel(logging.WARNING)  # the quantizers log every node at INFO (and configure the root)
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            attention = Path(scratch) / "attention.int8.onnx"
+            quantize_dynamic(
+                directory / ONNX_FP32,
+                attention,
+                op_types_to_quantize=["Attention"],
+                per_channel=True,
+                weight_type=QuantType.QInt8,
+            )
+            blocks = MatMulNBitsQuantizer(
+                onnx.load(attention), bits=8, block_size=BLOCK, is_symmetric=True, accuracy_level=4
+            )
+            blocks.process()
+            blocks.model.save_model_to_file(str(directory / ONNX_INT8))
+    finally:
+        root.setLevel(level)
+    return directory / ONNX_INT8
+
+
+def gate(validation: dict[str, dict[str, float]], tolerance: float = TOLERANCE) -> dict[str, Any]:
+    """int8 passes when no gated metric is more than ``tolerance`` below PyTorch fp32."""
+    reference, candidate = validation["torch_fp32"], validation["onnx_int8"]
+    drops = {key: round(reference[key] - candidate[key], 4) for key in GATED}
+    return {"tolerance": tolerance, "drop": drops, "passed": all(d <= tolerance for d in drops.values())}
+
+
+def export_bundle(directory: Path, evaluate: Evaluate) -> dict[str, Any]:
+    """Export, quantize, validate and write ``onnx.json``; returns the record."""
+    export_fp32(directory)
+    quantize_int8(directory)
+    predictors: dict[str, Predictor] = {
+        "torch_fp32": TransformerPredictor(directory),
+        "onnx_fp32": OnnxPredictor(directory, file=ONNX_FP32),
+        "onnx_int8": OnnxPredictor(directory, file=ONNX_INT8),
+    }
+    validation = {
+        name: {key: round(value, 4) for key, value in evaluate(predictor).items() if key in REPORTED}
+        for name, predictor in predictors.items()
+    }
+    record = {
+        "fp32": ONNX_FP32,
+        "int8": ONNX_INT8,
+        "quantization": QUANTIZATION,
+        "opset": OPSET,
+        "source": source_digest(directory),
+        "validation": validation,
+        **gate(validation),
+    }
+    write_record(directory, record)
+    return record
+
+
+def write_record(directory: Path, record: dict[str, Any]) -> None:
+    (directory / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+
+def log_to_registry(directory: Path, record: dict[str, Any], model_name: str) -> dict[str, Any]:
+    """Attach the gate to the registered version this bundle is, if it is one.
+
+    That is the version of ``bundle.json``'s number whose stored ``bundle.json`` is identical. Its
+    run gets the validation metrics (``onnx.<variant>.validation.<metric>``, linked to the model),
+    the version gets tags, and its bundle gets the ONNX files and the record, so that ``models:/``
+    references serve int8 as well. Returns what was done, or why nothing was.
+    """
+    import mlflow
+    from mlflow import MlflowClient
+    from mlflow.exceptions import MlflowException
+
+    from models.registry import default_tracking_uri
+
+    mlflow.set_tracking_uri(default_tracking_uri())
+    version = json.loads((directory / BUNDLE_FILE).read_text())["version"]
+    client = MlflowClient()
+    try:
+        found = client.get_model_version(model_name, version)
+    except MlflowException:
+        return {"logged": False, "why": f"{model_name} has no version {version} in {default_tracking_uri()}"}
+    model_id = found.model_id or found.source.removeprefix("models:/")
+    stored = [a.path for a in client.list_logged_model_artifacts(model_id, "artifacts") if a.is_dir]
+    local = json.loads((directory / BUNDLE_FILE).read_text())
+    location = client.get_model_version_download_uri(model_name, version)
+    same = [
+        path
+        for path in stored
+        if json.loads(
+            Path(mlflow.artifacts.download_artifacts(f"{location}/{path}/{BUNDLE_FILE}")).read_text()
+        )
+        == local
+    ]
+    if not same:
+        return {"logged": False, "why": f"this bundle is not version {version} of {model_name}"}
+    for variant, metrics in record["validation"].items():
+        for key, value in metrics.items():
+            client.log_metric(found.run_id, f"onnx.{variant}.validation.{key}", value, model_id=model_id)
+    client.set_model_version_tag(
+        model_name, version, "onnx_int8_gate", "passed" if record["passed"] else "failed"
+    )
+    client.set_model_version_tag(model_name, version, "onnx_int8_drop", json.dumps(record["drop"]))
+    with tempfile.TemporaryDirectory() as scratch:
+        for name in (ONNX_FP32, ONNX_INT8, RECORD):
+            shutil.copy2(directory / name, Path(scratch) / name)
+        client.log_model_artifacts(model_id, scratch, artifact_path=same[0])
+    return {"logged": True, "model": model_name, "version": version, "run_id": found.run_id}

@@ -1,0 +1,211 @@
+"""Benchmark batch scoring end to end on FakeHealth's 2,237 stories and press releases.
+
+JSON files -> article text -> sentences -> scores -> one Parquet file, through ``run_batch`` as
+``hypecheck batch`` runs it: articles/s, sentences/s and peak memory (RSS). In the same run, a
+naive loop calls a ``transformers.pipeline`` on the same model one sentence at a time, over an
+evenly spaced subset of the same articles (``--naive-articles``), and the two are compared by rate.
+The batch output then feeds the example report (:mod:`serve.batch.report`). The corpus is read from
+the shared data folder (``training.paths``): a benchmark, not part of serving.
+
+Run: ``python -m serve.batch.bench`` (``--limit N`` for the first N files of each folder);
+writes ``bench.json``, ``bench.md``, the Parquet output and the report to ``reports/batch/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from models.bundle import bundle_hash
+from models.registry import resolve_bundle
+from serve.batch.job import BatchJob
+from serve.batch.prepare import Article, prepare
+from serve.batch.readers import Fields, input_files, read_records
+from serve.batch.report import write_report
+from serve.batch.runner import run_batch
+
+GOAL_SECONDS = 360
+GOAL_SPEEDUP = 3.0
+QUANTILES = (0.1, 0.25, 0.5, 0.75, 1.0)  # of the run's time, where resident memory is reported
+FIELDS = Fields(id="id", text="text", title="title")
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def _rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _sampling_rss(samples: list[float], stop: threading.Event) -> threading.Thread:
+    """Resident memory once a second until ``stop``: flat memory shows as a flat series."""
+
+    def sample() -> None:
+        while not stop.wait(1.0):
+            samples.append(_rss_mb())
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    return thread
+
+
+def _inputs(limit: int | None) -> list[Path]:
+    from training.paths import corpus_dir
+
+    root = corpus_dir("fakehealth_content")
+    folders = [root / "HealthStory", root / "HealthRelease"]
+    return folders if limit is None else [f for folder in folders for f in input_files([folder])[:limit]]
+
+
+def _naive(bundle: Path, files: list[Path], count: int) -> dict[str, Any]:
+    """One pipeline call per sentence over ``count`` evenly spaced articles: the loop one writes first."""
+    from transformers.utils import logging
+
+    from models.naive import naive_pipeline
+    from models.sentences import split_sentences
+
+    subset = files[:: max(1, len(files) // count)][:count]
+    logging.set_verbosity(logging.CRITICAL)  # the pipeline logs that it does not know the model class
+    pipe = naive_pipeline(bundle)
+    pipe("Warm-up sentence for the model.")
+    started, sentences = time.perf_counter(), 0
+    for record in read_records(subset, FIELDS):
+        article = prepare(record, text_field=FIELDS.text, max_chars=100_000)
+        if isinstance(article, Article):
+            for sentence in split_sentences(article.text):
+                pipe(sentence.text)
+                sentences += 1
+    seconds = time.perf_counter() - started
+    return {
+        "articles": len(subset),
+        "sentences": sentences,
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(subset) / seconds, 2),
+        "sentences_per_s": round(sentences / seconds, 1),
+    }
+
+
+def _markdown(result: dict[str, Any]) -> str:
+    batch, naive = result["batch"], result.get("naive")
+    lines = [
+        "# Batch scoring benchmark: FakeHealth stories and press releases",
+        "",
+        f"Machine: {result['machine']}. Model: `{result['model']}` ({result['predictor']}).",
+        f"Input: {batch['files']} JSON files, chunk size {batch['chunk_size']}, engine local.",
+        "",
+        "| run | articles | sentences | seconds | articles/s | sentences/s | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| hypecheck batch (JSON → Parquet) | {batch['articles']} | {batch['sentences']} | "
+        f"{batch['seconds']} | {batch['articles_per_s']} | {batch['sentences_per_s']} | "
+        f"{batch['peak_rss_mb']:.0f} MB |",
+    ]
+    if naive:
+        lines.append(
+            f"| naive `transformers.pipeline` loop (subset) | {naive['articles']} | {naive['sentences']} | "
+            f"{naive['seconds']} | {naive['articles_per_s']} | {naive['sentences_per_s']} | |"
+        )
+    rss = ", ".join(f"{mb} MB at {at}" for at, mb in batch["rss_mb_at"].items())
+    lines += ["", f"Resident memory during the batch run: {rss} of its time.", ""]
+    lines += [f"- {line}" for line in result["verdicts"]]
+    return "\n".join(lines) + "\n"
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    bundle = resolve_bundle(args.model)
+    args.out.mkdir(parents=True, exist_ok=True)
+    output = args.out / "fakehealth.parquet"
+    job = BatchJob(
+        inputs=tuple(_inputs(args.limit)),
+        output=output,
+        format="parquet",
+        level="article",
+        fields=FIELDS,
+        chunk_size=args.chunk_size,
+    )
+    for leftover in (output, job.errors_path, job.checkpoint_path):
+        leftover.unlink(missing_ok=True)
+    shutil.rmtree(job.parts_dir, ignore_errors=True)
+    weights = bundle_hash(bundle)
+    samples: list[float] = []
+    stop = threading.Event()
+    sampler = _sampling_rss(samples, stop)
+    stats = run_batch(job, bundle)
+    stop.set()
+    sampler.join()
+    if bundle_hash(bundle) != weights:
+        raise RuntimeError(f"{bundle} changed during the run (an export?): measure again")
+    files = input_files(job.inputs)
+    batch = {
+        "files": len(files),
+        "chunk_size": args.chunk_size,
+        "articles": stats.articles,
+        "sentences": stats.sentences,
+        "errors": stats.errors,
+        "seconds": round(stats.seconds, 1),
+        "articles_per_s": round(stats.articles / stats.seconds, 2),
+        "sentences_per_s": round(stats.sentences / stats.seconds, 1),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "rss_mb_at": {
+            f"{q:.0%}": round(samples[round(q * (len(samples) - 1))]) for q in QUANTILES if samples
+        },
+    }
+    from models.predictors import load_predictor
+
+    result: dict[str, Any] = {
+        "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}",
+        "model": str(bundle),
+        "predictor": type(load_predictor(bundle)).__name__,
+        "batch": batch,
+        "verdicts": [],
+    }
+    full = args.limit is None
+    result["verdicts"].append(
+        f"Whole corpus in {batch['seconds']}s: goal ≤{GOAL_SECONDS}s "
+        + ("met." if batch["seconds"] <= GOAL_SECONDS else "not met.")
+        if full
+        else f"Subset of {len(files)} files (--limit {args.limit}): not the whole-corpus figure."
+    )
+    if args.naive_articles:
+        naive = _naive(bundle, files, args.naive_articles)
+        speedup = batch["sentences_per_s"] / naive["sentences_per_s"]
+        result["naive"] = {**naive, "speedup_sentences_per_s": round(speedup, 2)}
+        result["verdicts"].append(
+            f"Naive loop measured on {naive['articles']} evenly spaced articles of the same input and "
+            f"compared by rate: batch is {speedup:.1f}x the naive loop's sentences/s "
+            f"(goal ≥{GOAL_SPEEDUP:.0f}x: {'met' if speedup >= GOAL_SPEEDUP else 'not met'}). "
+            f"The naive loop runs PyTorch fp32, one sentence per call, and computes the verdict only "
+            f"(no summary, checklist, advice or Parquet); batch ran {result['predictor']}."
+        )
+    (args.out / "bench.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    (args.out / "bench.md").write_text(_markdown(result), encoding="utf-8")
+    result["report"] = str(write_report(output, args.out))
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", help="Bundle folder or models:/ URI (default: the champion)")
+    parser.add_argument("--limit", type=int, help="Only the first N files of each folder (a quick check)")
+    parser.add_argument(
+        "--naive-articles", type=int, default=150, help="Articles for the naive loop (0: skip it)"
+    )
+    parser.add_argument("--chunk-size", type=int, default=128)
+    parser.add_argument("--out", type=Path, default=Path("reports/batch"))
+    result = run(parser.parse_args())
+    print(_markdown(result))
+    print(f"report: {result['report']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""What a batch job is, and its unit of work: scoring one chunk of records into output rows.
+
+Both engines call :func:`score_chunk` on the same chunks (the first ``chunk_size`` records, the
+next ``chunk_size``, ...), so the model sees the same batches whichever engine runs them, and the
+output is the same to the byte. Rows carry the API's fields: an article row is the API's response
+for one document plus where it came from; a sentence row is one of its sentences with the id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.predictors import Predictor
+from models.scoring import ScoreOptions, score_documents
+from serve.batch.prepare import Article, Rejection, prepare
+from serve.batch.readers import Fields, RawRecord
+
+FORMATS = ("jsonl", "parquet")
+LEVELS = ("article", "sentence")
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """Inputs, output and every setting that shapes the output (all of them go in the checkpoint)."""
+
+    inputs: tuple[Path, ...]
+    output: Path
+    format: str = "jsonl"
+    level: str = "article"
+    fields: Fields = field(default_factory=Fields)
+    chunk_size: int = 128
+    max_chars: int = 100_000
+    triggers: bool = False
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ValueError(f"format is one of {', '.join(FORMATS)}, not {self.format!r}")
+        if self.level not in LEVELS:
+            raise ValueError(f"level is one of {', '.join(LEVELS)}, not {self.level!r}")
+        if self.chunk_size < 1 or self.max_chars < 1:
+            raise ValueError("chunk size and maximum characters must be positive")
+
+    @property
+    def errors_path(self) -> Path:
+        return self.output.with_name(self.output.name + ".errors.jsonl")
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.output.with_name(self.output.name + ".checkpoint.json")
+
+    @property
+    def parts_dir(self) -> Path:
+        return self.output.with_name(self.output.name + ".parts")
+
+    def settings(self) -> dict[str, Any]:
+        """The settings that shape the output, as the checkpoint records them."""
+        return {
+            "format": self.format,
+            "level": self.level,
+            "id_field": self.fields.id,
+            "text_field": self.fields.text,
+            "title_field": self.fields.title,
+            "chunk_size": self.chunk_size,
+            "max_chars": self.max_chars,
+            "triggers": self.triggers,
+        }
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """Output rows and error rows of one chunk, in input order."""
+
+    rows: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    articles: int
+    sentences: int
+
+
+def _article_row(article: Article, score: dict[str, Any]) -> dict[str, Any]:
+    meta = {"title": article.title, "url": article.url, "date": article.date}
+    return {"id": article.id, "source": article.source, **meta, **score}
+
+
+def _sentence_rows(article: Article, score: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"id": article.id, "source": article.source, "sentence": i, **sentence, "model": score["model"]}
+        for i, sentence in enumerate(score["sentences"])
+    ]
+
+
+def score_chunk(predictor: Predictor, records: Sequence[RawRecord], job: BatchJob) -> ChunkResult:
+    """Prepare the records, score every article of the chunk in one pass, and build the rows."""
+    prepared = [prepare(r, text_field=job.fields.text, max_chars=job.max_chars) for r in records]
+    articles = [p for p in prepared if isinstance(p, Article)]
+    options = ScoreOptions(triggers=job.triggers)
+    scores = [s.to_dict() for s in score_documents(predictor, [a.text for a in articles], options)]
+    if job.level == "article":
+        rows = [_article_row(a, s) for a, s in zip(articles, scores, strict=True)]
+    else:
+        rows = [row for a, s in zip(articles, scores, strict=True) for row in _sentence_rows(a, s)]
+    errors = [
+        {"source": p.source, "id": p.id, "reason": p.reason, "message": p.message}
+        for p in prepared
+        if isinstance(p, Rejection)
+    ]
+    return ChunkResult(rows, errors, len(articles), sum(len(s["sentences"]) for s in scores))

@@ -1,0 +1,323 @@
+"""``make bench``: inference speed against the hardware's limit and against the naive way, in one run.
+
+(a) model-only sentences/s of PyTorch fp32, ONNX Runtime fp32 and ONNX Runtime int8 on a fixed
+sample of real sentences (tokenising included); (b) the machine's measured matrix-multiply rate
+(fp32: PyTorch and ONNX Runtime; int8: ONNX Runtime's u8 x s8 GEMM) and the model's FLOPs per
+sentence, giving each variant's share of the limit; (c) ``/v1/score`` latency p50/p99 and
+sentences/s for documents of 1, 10 and 60 of the same sentences (one per line) with 1 and 16
+clients against the real server, with its start-up time and resident memory; (d)
+``transformers.pipeline`` on the same model and sentences.
+
+Run: ``python -m serve.bench [--model BUNDLE]`` (the bundle needs ``hypecheck export`` first);
+writes ``reports/bench/bench.json`` and ``bench.md``. Timings only mean something on an idle
+machine; the load generator shares the server's cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import platform
+import random
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, physical_cores, read_record
+from models.predictors import Predictor
+from models.registry import resolve_bundle
+from serve.loadtest import REPORTS, documents, run, written_sentences
+from serve.local_server import start_local_server
+
+OUT = REPORTS / "bench"
+DOCUMENT_SIZES = (1, 10, 60)
+CLIENTS = (1, 16)
+GOALS = {"end_to_end_vs_naive": 3.0, "int8_share_of_limit": 0.6, "api_vs_model_only": 0.8}
+
+
+def cpu_name() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
+def sentence_sample(count: int, seed: int = 0) -> tuple[list[str], str]:
+    """A fixed sample of real sentences: the annotated news sentences when the shared corpora are
+    here, else our written corpus."""
+    try:
+        from training.annotation import load_real_units
+
+        pool, source = [u.text for u in load_real_units()], "annotated real sentences"
+    except Exception:  # the shared corpora are absent or do not rebuild: fall back to ours
+        pool, source = written_sentences(), "written corpus (data/written)"
+    return random.Random(seed).sample(pool, min(count, len(pool))), source
+
+
+def sentences_per_s(predict: Callable[[list[str]], Any], texts: list[str], repeats: int) -> float:
+    """Median rate over ``repeats`` passes after one warm-up batch."""
+    predict(texts[:64])
+    rates = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        predict(texts)
+        rates.append(len(texts) / (time.perf_counter() - started))
+    return statistics.median(rates)
+
+
+def _rate(run: Callable[[], Any], work: float, repeats: int) -> float:
+    """Giga-operations per second of ``run`` (``work`` operations each), after three warm-ups."""
+    for _ in range(3):
+        run()
+    started = time.perf_counter()
+    for _ in range(repeats):
+        run()
+    return work * repeats / (time.perf_counter() - started) / 1e9
+
+
+def _ort_gemm(threads: int, size: int, int8: bool) -> Callable[[], Any]:
+    """One ``size``-square GEMM under ONNX Runtime: fp32 ``MatMul`` or u8 x s8 ``MatMulInteger``."""
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(0)
+    if int8:
+        weights = rng.integers(-127, 128, (size, size), dtype=np.int8)
+        activations = rng.integers(0, 256, (size, size), dtype=np.uint8)
+        node, types = "MatMulInteger", (TensorProto.UINT8, TensorProto.INT32)
+    else:
+        weights = rng.standard_normal((size, size), dtype=np.float32)
+        activations = rng.standard_normal((size, size), dtype=np.float32)
+        node, types = "MatMul", (TensorProto.FLOAT, TensorProto.FLOAT)
+    graph = helper.make_graph(
+        [helper.make_node(node, ["A", "B"], ["Y"])],
+        "gemm",
+        [helper.make_tensor_value_info("A", types[0], [size, size])],
+        [helper.make_tensor_value_info("Y", types[1], [size, size])],
+        [numpy_helper.from_array(weights, "B")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=9)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    session = ort.InferenceSession(model.SerializeToString(), options, providers=["CPUExecutionProvider"])
+    return lambda: session.run(None, {"A": activations})
+
+
+def matmul_peaks(threads: int, size: int = 2048, repeats: int = 10) -> dict[str, float]:
+    """The machine's matrix-multiply limit, measured: fp32 is the faster of PyTorch and ONNX Runtime;
+    int8 is ONNX Runtime's u8 x s8 GEMM, the kernel family the int8 model runs on."""
+    import torch
+
+    torch.set_num_threads(threads)
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    work = 2 * size**3
+    rates = {
+        "fp32_pytorch_gflops": _rate(lambda: a @ b, work, repeats),
+        "fp32_onnxruntime_gflops": _rate(_ort_gemm(threads, size, int8=False), work, repeats),
+        "int8_gops": _rate(_ort_gemm(threads, size, int8=True), work, repeats),
+    }
+    rates["fp32_gflops"] = max(rates["fp32_pytorch_gflops"], rates["fp32_onnxruntime_gflops"])
+    return {**{k: round(v, 1) for k, v in rates.items()}, "matrix": size, "threads": threads}
+
+
+def model_flops(config: dict[str, Any], tokens: list[int], outputs: int) -> float:
+    """Mean FLOPs per sentence: 2 x (weights in matmuls) per token, plus attention's QK^T and AV
+    (4 x tokens^2 x hidden per layer) and the heads."""
+    hidden, inner, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
+    per_token = 2 * layers * (4 * hidden * hidden + 2 * hidden * inner)
+    flops = [t * per_token + layers * 4 * t * t * hidden + 2 * hidden * outputs for t in tokens]
+    return float(np.mean(flops))
+
+
+def model_only(bundle: Path, texts: list[str], repeats: int, threads: int) -> dict[str, float]:
+    from models.predictors import TransformerPredictor
+
+    variants: dict[str, Callable[[], Predictor]] = {
+        "pytorch_fp32": lambda: TransformerPredictor(bundle, threads=threads),
+        "onnx_fp32": lambda: OnnxPredictor(bundle, file=ONNX_FP32, threads=threads),
+        "onnx_int8": lambda: OnnxPredictor(bundle, file=ONNX_INT8, threads=threads),
+    }
+    rates = {}
+    for name, make in variants.items():
+        predictor = make()
+        rates[name] = round(sentences_per_s(predictor.predict, texts, repeats), 1)
+        del predictor
+        gc.collect()
+    return rates
+
+
+def naive_rate(bundle: Path, texts: list[str]) -> float:
+    """``pipeline("text-classification")`` as a user would call it: the list, default settings."""
+    import transformers
+
+    from models.naive import naive_pipeline
+
+    transformers.logging.set_verbosity(transformers.logging.CRITICAL)  # "model not supported": ours
+    pipe = naive_pipeline(bundle)
+    return round(sentences_per_s(pipe, texts, repeats=1), 1)
+
+
+def serve_and_load(bundle: Path, pool: list[str], seconds: float) -> dict[str, Any]:
+    """Start the real server, time it to ready, then load it: every document size x client count."""
+    import psutil
+
+    started = time.perf_counter()
+    quiet = {"HYPECHECK_RATE_LIMIT": "100000000/minute", "UVICORN_LOG_LEVEL": "warning"}  # no access log
+    process, url = start_local_server(str(bundle), env=quiet)
+    startup = time.perf_counter() - started
+    server = psutil.Process(process.pid)
+    try:
+        import httpx
+
+        runtime = httpx.get(f"{url}/v1/model").json().get("runtime")
+        rss_ready = server.memory_info().rss
+        rss_peak, runs = rss_ready, []
+        for size in DOCUMENT_SIZES:
+            texts = documents(size, count=200, pool=pool, separator="\n")  # a unit per line
+            for clients in CLIENTS:
+                result = asyncio.run(run(url, clients, seconds, texts, {"triggers": False}))
+                runs.append({"sentences_per_document": size, **result})
+                rss_peak = max(rss_peak, server.memory_info().rss)
+    finally:
+        process.terminate()
+        process.wait(10)
+    return {
+        "runtime": runtime,
+        "startup_s": round(startup, 2),
+        "rss_ready_mb": round(rss_ready / 2**20, 1),
+        "rss_peak_mb": round(rss_peak / 2**20, 1),
+        "runs": runs,
+    }
+
+
+def ratios(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's three goals, each per document size where it depends on one."""
+    model, hardware, api = result["model_only"], result["hardware"], result["api"]
+    by_size = {(r["sentences_per_document"], r["clients"]): r["sentences_per_s"] for r in api["runs"]}
+    out = []
+    for size in DOCUMENT_SIZES:
+        out.append(
+            {
+                "name": f"API with 16 clients / naive pipeline ({size}-sentence documents)",
+                "value": by_size[(size, 16)] / result["naive_sentences_per_s"],
+                "goal": GOALS["end_to_end_vs_naive"],
+            }
+        )
+    int8 = model["onnx_int8"]["gops"]
+    out.append(
+        {
+            "name": "int8 model / measured int8 GEMM peak",
+            "value": int8 / hardware["int8_gops"],
+            "goal": GOALS["int8_share_of_limit"],
+        }
+    )
+    for size in DOCUMENT_SIZES:
+        out.append(
+            {
+                "name": f"API with 16 clients / int8 model-only ({size}-sentence documents)",
+                "value": by_size[(size, 16)] / model["onnx_int8"]["sentences_per_s"],
+                "goal": GOALS["api_vs_model_only"],
+            }
+        )
+    return [{**r, "value": round(r["value"], 3), "met": r["value"] >= r["goal"]} for r in out]
+
+
+def markdown(result: dict[str, Any]) -> str:
+    hardware, api = result["hardware"], result["api"]
+    lines = [
+        f"Machine: {result['machine']}; {hardware['threads']} threads. Sentences: {result['sentences']} "
+        f"{result['source']}, mean {result['mean_tokens']:.1f} tokens, "
+        f"{result['gflop_per_sentence']:.3f} GFLOP each.",
+        f"Hardware limit (measured, {hardware['matrix']}² matrices): fp32 {hardware['fp32_gflops']} GFLOP/s "
+        f"(PyTorch {hardware['fp32_pytorch_gflops']}, ONNX Runtime {hardware['fp32_onnxruntime_gflops']}), "
+        f"int8 {hardware['int8_gops']} GOP/s (ONNX Runtime MatMulInteger, u8 x s8).",
+        "",
+        "| model only | sentences/s | G(FL)OP/s | share of its peak (fp32 or int8) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, row in result["model_only"].items():
+        peak = "int8_gops" if name == "onnx_int8" else "fp32_gflops"
+        lines.append(
+            f"| {name} | {row['sentences_per_s']} | {row['gops']:.1f} | {row['gops'] / hardware[peak]:.0%} |"
+        )
+    lines.append(f"| naive `transformers.pipeline` (fp32) | {result['naive_sentences_per_s']} | | |")
+    lines += [
+        "",
+        f"Server ({api['runtime']}): ready {api['startup_s']} s after start; RSS {api['rss_ready_mb']} MB "
+        f"ready, {api['rss_peak_mb']} MB peak under load. `/v1/score`, triggers off, access log off:",
+        "",
+        "| sentences/document | clients | p50 ms | p99 ms | requests/s | sentences/s | failed |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in api["runs"]:
+        lines.append(
+            f"| {r['sentences_per_document']} | {r['clients']} | {r['p50_ms']} | {r['p99_ms']} | "
+            f"{r['requests_per_s']} | {r['sentences_per_s']} | {r['failed']} |"
+        )
+    lines += ["", "| ratio | value | goal | met |", "| --- | ---: | ---: | --- |"]
+    for r in result["ratios"]:
+        lines.append(f"| {r['name']} | {r['value']} | {r['goal']} | {'yes' if r['met'] else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--model", help="Exported transformer bundle (default: the champion)")
+    parser.add_argument("--sentences", type=int, default=1024, help="Sentences for the model-only runs")
+    parser.add_argument("--repeats", type=int, default=3, help="Timed passes per model-only variant")
+    parser.add_argument("--seconds", type=float, default=20, help="Seconds per API load run")
+    args = parser.parse_args()
+    bundle = resolve_bundle(args.model)
+    record = read_record(bundle)
+    if record is None or not all((bundle / f).is_file() for f in (ONNX_FP32, ONNX_INT8)):
+        raise SystemExit(f"{bundle} has no ONNX export: run `hypecheck export --model {bundle}` first")
+    threads = physical_cores()
+    texts, source = sentence_sample(args.sentences)
+    probe = OnnxPredictor(bundle, threads=threads)
+    tokens = [sum(e.attention_mask) for e in probe.tokenizer.encode_batch(texts)]
+    info = probe.info
+    outputs = len(info.verdicts) + len(info.reasons) + len(info.claim_strengths)
+    flops = model_flops(json.loads((bundle / "config.json").read_text()), tokens, outputs)
+    del probe
+    print(f"{len(texts)} sentences ({source}); measuring the matmul peaks ...", flush=True)
+    hardware = matmul_peaks(threads)
+    print(f"hardware {hardware}; model-only runs ...", flush=True)
+    model = {
+        name: {"sentences_per_s": rate, "gops": rate * flops / 1e9}
+        for name, rate in model_only(bundle, texts, args.repeats, threads).items()
+    }
+    print(f"model only {model}; naive pipeline ...", flush=True)
+    naive = naive_rate(bundle, texts)
+    print(f"naive {naive} sentences/s; API runs ...", flush=True)
+    api = serve_and_load(bundle, texts, args.seconds)
+    result: dict[str, Any] = {
+        "machine": f"{cpu_name()}, {threads} physical cores",
+        "bundle": str(bundle),
+        "gate": {"passed": record["passed"], "validation": record["validation"]},
+        "sentences": len(texts),
+        "source": source,
+        "mean_tokens": float(np.mean(tokens)),
+        "gflop_per_sentence": flops / 1e9,
+        "hardware": hardware,
+        "model_only": model,
+        "naive_sentences_per_s": naive,
+        "api": api,
+    }
+    result["ratios"] = ratios(result)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "bench.json").write_text(json.dumps(result, indent=1) + "\n")
+    table = markdown(result)
+    (OUT / "bench.md").write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()

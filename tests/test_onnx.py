@@ -1,0 +1,170 @@
+"""The ONNX fast path on the tiny session model: export, int8, the gate, and the naive baseline."""
+
+import json
+import shutil
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from models.onnx_export import export_bundle, gate, log_to_registry, write_record
+from models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, read_record
+from models.predictors import TransformerPredictor, _softmax, load_predictor
+from models.scoring import ScoreOptions, score_documents
+from tests.conftest import start_server
+
+TEXTS = [
+    "This breakthrough will revolutionize the treatment of depression forever.",
+    "The trial enrolled 240 women.",
+    "Ok.",
+    "Researchers found that people who drank more coffee had a lower risk, but the study was small " * 4,
+]
+
+
+@pytest.fixture(scope="module")
+def exported(transformer_bundle, tmp_path_factory):
+    """A copy of the session's transformer bundle with its ONNX export (the original stays torch-only)."""
+    from training.config import CONFIG_DIR, TrainConfig
+    from training.dataset import build_examples, by_split
+    from training.evaluate import evaluate
+
+    bundle = tmp_path_factory.mktemp("onnx") / "transformer"
+    shutil.copytree(transformer_bundle, bundle)
+    config = TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml")
+    validation = by_split(build_examples(config), config)["validation"][:120]
+    record = export_bundle(bundle, lambda p: evaluate(p, {"validation": validation})[0]["validation"])
+    return bundle, record
+
+
+def test_export_writes_both_models_and_the_gate_record(exported):
+    bundle, record = exported
+    assert (bundle / ONNX_FP32).is_file() and (bundle / ONNX_INT8).is_file()
+    assert read_record(bundle) == record
+    assert set(record["validation"]) == {"torch_fp32", "onnx_fp32", "onnx_int8"}
+    for metrics in record["validation"].values():
+        assert {"macro_f1", "auroc", "overclaim_f1"} <= set(metrics)
+    assert record["passed"] == all(drop <= record["tolerance"] for drop in record["drop"].values())
+
+
+def test_onnx_fp32_matches_torch_at_any_batch_and_length(exported):
+    bundle, _ = exported
+    torch_logits = TransformerPredictor(bundle).logits(TEXTS)
+    for batch_size in (1, 3, 64):
+        onnx_logits = OnnxPredictor(bundle, file=ONNX_FP32, batch_size=batch_size).logits(TEXTS)
+        for head in ("verdict", "reasons", "claim"):
+            np.testing.assert_allclose(onnx_logits[head], torch_logits[head], atol=1e-4, rtol=1e-4)
+
+
+def test_int8_scores_documents_through_the_scoring_core(exported):
+    bundle, _ = exported
+    predictor = OnnxPredictor(bundle)
+    assert predictor.runtime == "onnxruntime-int8"
+    text = " ".join(TEXTS[:3])
+    [document] = score_documents(predictor, [text], ScoreOptions(triggers=True))
+    assert [s.text for s in document.sentences] == TEXTS[:3]
+    for sentence in document.sentences:
+        assert 0.0 <= sentence.p_overclaim <= 1.0
+        assert text[sentence.start : sentence.end] == sentence.text
+    fp32 = TransformerPredictor(bundle).predict(TEXTS).verdict
+    assert np.abs(predictor.predict(TEXTS).verdict - fp32).max() < 0.1
+    assert predictor.predict([]).verdict.shape == (0, 3)
+
+
+def test_load_predictor_serves_int8_only_when_gated(exported, tmp_path, monkeypatch):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(exported[0], bundle)
+    record = read_record(bundle)
+    monkeypatch.delenv("HYPECHECK_BACKEND", raising=False)
+    write_record(bundle, {**record, "passed": True})
+    assert isinstance(load_predictor(bundle), OnnxPredictor)
+    assert isinstance(load_predictor(bundle, backend="torch"), TransformerPredictor)
+    monkeypatch.setenv("HYPECHECK_BACKEND", "torch")
+    assert isinstance(load_predictor(bundle), TransformerPredictor)
+    monkeypatch.delenv("HYPECHECK_BACKEND")
+
+    write_record(bundle, {**record, "passed": False})
+    assert isinstance(load_predictor(bundle), TransformerPredictor)
+    assert isinstance(load_predictor(bundle, backend="onnx"), OnnxPredictor)
+
+    write_record(bundle, {**record, "passed": True})
+    info = json.loads((bundle / "bundle.json").read_text())
+    (bundle / "bundle.json").write_text(json.dumps({**info, "temperature": 2.5}))
+    assert isinstance(load_predictor(bundle), TransformerPredictor), "a stale export must not be served"
+
+    with pytest.raises(ValueError, match="backend"):
+        load_predictor(bundle, backend="tpu")
+
+
+def test_forcing_onnx_without_an_export_fails_clearly(transformer_bundle):
+    with pytest.raises(FileNotFoundError, match="hypecheck export"):
+        load_predictor(transformer_bundle, backend="onnx")
+    assert isinstance(load_predictor(transformer_bundle, backend="auto"), TransformerPredictor)
+
+
+def test_gate_allows_half_a_point_below_fp32():
+    reference = {"macro_f1": 0.80, "auroc": 0.90}
+    assert gate({"torch_fp32": reference, "onnx_int8": {"macro_f1": 0.795, "auroc": 0.91}})["passed"]
+    failed = gate({"torch_fp32": reference, "onnx_int8": {"macro_f1": 0.79, "auroc": 0.90}})
+    assert not failed["passed"] and failed["drop"]["macro_f1"] == pytest.approx(0.01)
+
+
+def test_gate_is_logged_against_the_registered_version(exported, smoke_run, tmp_path, monkeypatch):
+    from mlflow import MlflowClient
+
+    root, _ = smoke_run
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+    bundle, record = exported
+    version = json.loads((bundle / "bundle.json").read_text())["version"]
+    result = log_to_registry(bundle, record, "hypecheck")
+    assert result["logged"] and result["version"] == version
+    client = MlflowClient()
+    metrics = client.get_run(result["run_id"]).data.metrics
+    assert metrics["onnx.onnx_int8.validation.macro_f1"] == record["validation"]["onnx_int8"]["macro_f1"]
+    tags = client.get_model_version("hypecheck", version).tags
+    assert tags["onnx_int8_gate"] == ("passed" if record["passed"] else "failed")
+
+    other = tmp_path / "unregistered"
+    shutil.copytree(bundle, other)
+    info = json.loads((other / "bundle.json").read_text())
+    (other / "bundle.json").write_text(json.dumps({**info, "version": "999"}))
+    assert log_to_registry(other, record, "hypecheck") == {
+        "logged": False,
+        "why": f"hypecheck has no version 999 in sqlite:///{root}/mlflow.db",
+    }
+
+
+def test_naive_pipeline_gives_the_models_verdict_probabilities(transformer_bundle):
+    from models.naive import naive_pipeline
+
+    pipe = naive_pipeline(transformer_bundle)
+    predictor = TransformerPredictor(Path(transformer_bundle))
+    expected = _softmax(predictor.logits(TEXTS[:3])["verdict"])
+    for row, scores in zip(expected, pipe(TEXTS[:3], top_k=None), strict=True):
+        by_label = {s["label"]: s["score"] for s in scores}
+        np.testing.assert_allclose([by_label[v] for v in predictor.info.verdicts], row, atol=1e-5)
+
+
+def test_export_command_refuses_a_baseline(baseline_bundle):
+    from serve.cli import app
+
+    result = CliRunner().invoke(app, ["export", "--model", str(baseline_bundle), "--no-track"])
+    assert result.exit_code == 2 and "only transformers" in result.output
+
+
+def test_server_serves_int8_without_loading_torch(exported):
+    bundle, record = exported
+    write_record(bundle, {**record, "passed": True})
+    process, url = start_server(bundle)
+    try:
+        assert httpx.get(f"{url}/v1/model").json()["runtime"] == "onnxruntime-int8"
+        body = httpx.post(f"{url}/v1/score", json={"text": TEXTS[0]}).json()
+        assert len(body["sentences"]) == 1
+        maps = Path(f"/proc/{process.pid}/maps")
+        if maps.exists():
+            assert "libtorch" not in maps.read_text()
+    finally:
+        process.terminate()
+        process.wait(10)
+        write_record(bundle, record)
