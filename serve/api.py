@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from models.scoring import DocumentScore, ScoreOptions
 from serve.batcher import MicroBatcher
 from serve.guards import BodyLimit, KeysAndRateLimit, error_body
-from serve.inputs import Document, read_document
+from serve.inputs import Document, InputError, docx_text, read_document
 from serve.languagetool import check_response, parse_check_form
 from serve.schemas import (
     BatchRequest,
@@ -146,6 +146,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 for doc, res, item in zip(documents, results, request.documents, strict=True)
             ]
         }
+
+    @app.post("/v1/extract", responses={**ERRORS, 415: {"model": ErrorResponse}}, tags=["score"])
+    async def extract(file: UploadFile) -> dict[str, Any]:
+        """The text of an uploaded Word file (.docx), for the editors' page to show and score."""
+        if not (file.filename or "").lower().endswith(".docx"):
+            raise ApiError(415, "unsupported_file", "only .docx files are extracted here")
+        data = await file.read()
+        try:
+            text = await asyncio.to_thread(docx_text, data, file.filename or "upload.docx")
+        except InputError as error:
+            raise ApiError(422, "unreadable_file", str(error)) from None
+        if len(text) > settings.max_chars:
+            message = f"the file's text is over {settings.max_chars:,} characters"
+            raise ApiError(413, "document_too_long", message, settings.max_chars)
+        return {"name": file.filename, "kind": "docx", "text": text}
 
     @app.post("/v2/check", tags=["languagetool"])
     async def languagetool_check(request: Request) -> dict[str, Any]:

@@ -126,16 +126,38 @@ def serve(
     uvicorn.run("serve.api:create_app", factory=True, host=host, port=port, log_level="info", access_log=True)
 
 
+OUTPUT_SUFFIXES = (".jsonl", ".parquet")
+
+
+def _batch_output(inputs: list[Path], output: Path | None) -> tuple[list[Path], Path]:
+    """``--output OUT``, or, as with ``cp``, the last argument: ``hypecheck batch IN.jsonl OUT.jsonl``.
+    A last argument that exists and is no batch output of ours is taken for an input, not replaced."""
+    if output is not None:
+        return inputs, output
+    *rest, last = inputs
+    if not rest or last.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ValueError("name the output: --output OUT.jsonl|OUT.parquet, or IN... OUT.jsonl")
+    ours = last.with_name(last.name + ".checkpoint.json")
+    if last.exists() and not ours.is_file():
+        raise ValueError(f"{last} exists and is not a batch output; pass --output to say where to write")
+    return rest, last
+
+
 @app.command()
 def batch(
     inputs: list[Path] = typer.Argument(
-        ..., help="JSONL, JSON, CSV, Parquet, HTML or WARC files, or folders of them."
+        ..., help="JSONL, JSON, CSV, Parquet, HTML or WARC files, or folders of them; then OUT unless -o."
     ),
-    output: Path = typer.Option(..., "--output", "-o", help="Output file, .jsonl or .parquet."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Output file, .jsonl or .parquet."),
     output_format: str | None = typer.Option(
         None, "--format", help="jsonl or parquet (default: from the output's suffix)."
     ),
-    level: str = typer.Option("article", help="article: a row per article; sentence: a row per sentence."),
+    unit: str = typer.Option(
+        "article", help="article: split each record into sentences; sentence: each record is one unit."
+    ),
+    level: str | None = typer.Option(
+        None, help="article: a row per article; sentence: a row per sentence (default with --unit sentence)."
+    ),
     engine: str = typer.Option("local", help="local, or ray (Ray Data; RAY_ADDRESS joins a cluster)."),
     workers: int | None = typer.Option(None, help="Ray actors (default: one per CPU of the cluster)."),
     id_field: str = typer.Option("id", help="Field holding the id (else: where the record was read)."),
@@ -156,11 +178,13 @@ def batch(
     from serve.inputs import InputError
 
     try:
+        inputs, output = _batch_output(inputs, output)
         job = BatchJob(
             inputs=tuple(inputs),
             output=output,
             format=output_format or ("parquet" if output.suffix.lower() == ".parquet" else "jsonl"),
-            level=level,
+            level=level or ("sentence" if unit == "sentence" else "article"),
+            unit=unit,
             fields=Fields(id=id_field, text=text_field, title=title_field),
             chunk_size=chunk_size,
             max_chars=max_chars,

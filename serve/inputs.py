@@ -1,13 +1,17 @@
-"""Reading what users hand us (plain text, Markdown, HTML) into text the scoring core can score,
-with a way back to offsets in what they handed us.
+"""Reading what users hand us (plain text, Markdown, HTML, Word) into text the scoring core can
+score, with a way back to offsets in what they handed us.
 
 Markdown syntax is blanked out with spaces rather than removed, so offsets in the scored text are
 offsets in the file; HTML goes through :mod:`models.html`, whose map leads back to the source.
+A Word file (.docx, read by python-docx) becomes its paragraphs' text, a blank line between
+paragraphs; offsets and lines are those of that text.
 """
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -85,6 +89,25 @@ def decode(data: bytes, name: str) -> str:
     return text
 
 
+def docx_text(data: bytes, name: str) -> str:
+    """The paragraphs of a Word file (body and tables), or a clear :class:`InputError`."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise InputError(f"{name}: not a readable .docx file ({error})"[:300]) from None
+    cells = (cell for table in document.tables for row in table.rows for cell in row.cells)
+    paragraphs = [p.text.strip() for p in document.paragraphs] + [c.text.strip() for c in cells]
+    text = "\n\n".join(p for p in paragraphs if p)
+    if not text:
+        raise InputError(f"{name}: the Word file has no text")
+    return text
+
+
 def read_document(source: str, name: str = "<text>", kind: str | None = None) -> Document:
     """A document from text; ``kind`` is text, markdown or html (guessed from name and content)."""
     if kind is None:
@@ -110,4 +133,6 @@ def read_path(path: str) -> Document:
     file = Path(path)
     if not file.is_file():
         raise InputError(f"{path}: no such file")
+    if file.suffix.lower() == ".docx":
+        return read_document(docx_text(file.read_bytes(), path), path, kind="text")
     return read_document(decode(file.read_bytes(), path), path)

@@ -18,6 +18,17 @@ needs_shared = pytest.mark.skipif(not shared_available(), reason="shared corpora
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def write_docx(path, paragraphs):
+    """A real Word file with these paragraphs (python-docx writes it)."""
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.save(str(path))
+    return path
+
+
 def start_server(bundle, **env_extra):
     """The real server on loopback, its output captured (tests read what it logs)."""
     return start_local_server(bundle, env=env_extra, capture=True, timeout_s=60)

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 
-from tests.conftest import start_server
+from tests.conftest import start_server, write_docx
 
 OVERCLAIM = "This breakthrough will revolutionize the treatment of depression forever."
 
@@ -148,6 +148,18 @@ def test_oversized_and_binary_bodies(server):
     )
     assert 400 <= binary.status_code < 500
     assert httpx.get(f"{url}/healthz").status_code == 200
+
+
+def test_extract_reads_word_files_and_refuses_others(server, tmp_path):
+    url, _ = server
+    paragraphs = ["Miracle pill cures everyone.", "The trial enrolled 40 people."]
+    data = write_docx(tmp_path / "draft.docx", paragraphs).read_bytes()
+    ok = httpx.post(f"{url}/v1/extract", files={"file": ("draft.docx", data)})
+    assert ok.status_code == 200 and ok.json()["text"] == "\n\n".join(paragraphs)
+    broken = httpx.post(f"{url}/v1/extract", files={"file": ("broken.docx", b"PK not a zip")})
+    assert broken.status_code == 422 and broken.json()["error"]["code"] == "unreadable_file"
+    other = httpx.post(f"{url}/v1/extract", files={"file": ("notes.pdf", b"%PDF-1.4")})
+    assert other.status_code == 415 and other.json()["error"]["code"] == "unsupported_file"
 
 
 def test_cors_allows_the_extension_and_local_pages_only(server):

@@ -156,6 +156,44 @@ def test_batch_levels_errors_and_usage(model, tmp_path):
     assert hypecheck("batch", tmp_path / "missing.jsonl", "-o", out, model=model).returncode == 2
 
 
+def test_batch_sentence_units_in_the_in_out_form(model, tmp_path):
+    """``hypecheck batch IN OUT --unit sentence``: each row is scored whole, never split."""
+    source = tmp_path / "units.jsonl"
+    units = {"u1": "The drug cures arthritis. Everyone agrees.", "u2": "The trial enrolled 300 patients."}
+    source.write_text("".join(json.dumps({"id": k, "text": v}) + "\n" for k, v in units.items()))
+    out = tmp_path / "units-out.jsonl"
+    run = hypecheck("batch", source, out, "--unit", "sentence", "--no-progress", model=model)
+    assert run.returncode == 0, run.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["id"], r["text"], r["start"], r["end"]) for r in rows] == [
+        (k, v, 0, len(v)) for k, v in units.items()
+    ]
+    assert all({"p_overclaim", "verdict", "reasons", "claim_strength"} <= set(r) for r in rows)
+    split = hypecheck("batch", source, "-o", tmp_path / "split.jsonl", "--level", "sentence", model=model)
+    assert split.returncode == 0 and len((tmp_path / "split.jsonl").read_text().splitlines()) == 3
+    # A last argument that is not a batch output of ours is never overwritten.
+    other = tmp_path / "other.jsonl"
+    other.write_text(source.read_text())
+    refused = hypecheck("batch", source, other, model=model)
+    assert refused.returncode == 2 and "not a batch output" in refused.stderr
+    assert other.read_text() == source.read_text()
+    assert hypecheck("batch", source, "-o", source, model=model).returncode == 2
+    assert hypecheck("batch", tmp_path, "-o", tmp_path / "inside.jsonl", model=model).returncode == 2
+
+
+def test_check_reads_word_files(model, tmp_path):
+    from tests.conftest import write_docx
+
+    draft = write_docx(tmp_path / "draft.docx", ["Title line", "This miracle cure works for everyone."])
+    out = hypecheck("check", draft, "--format", "json", "--fail-on", "never", model=model)
+    assert out.returncode == 0, out.stderr
+    [result] = json.loads(out.stdout)
+    assert [s["text"] for s in result["sentences"]] == ["Title line", "This miracle cure works for everyone."]
+    (tmp_path / "fake.docx").write_bytes(b"not a zip at all")
+    bad = hypecheck("check", tmp_path / "fake.docx", model=model)
+    assert bad.returncode == 2 and "not a readable .docx" in bad.stderr
+
+
 def test_no_model_is_a_clear_error(tmp_path):
     env_model = tmp_path / "nowhere"
     out = hypecheck("check", SAMPLE, model=env_model)

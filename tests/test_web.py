@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ROOT, start_server
+from tests.conftest import ROOT, start_server, write_docx
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output"
@@ -94,3 +94,14 @@ def test_accepting_a_rewrite_puts_it_into_the_draft(browser, page_server):
     page.wait_for_function("(r) => document.querySelector('#draft').value.includes(r)", arg=rewrite)
     sentence = expected[index]
     assert page.input_value("#draft") == text[: sentence["start"]] + rewrite + text[sentence["end"] :]
+
+
+def test_opening_a_word_file_fills_the_draft_and_scores_it(browser, page_server, tmp_path):
+    paragraphs = ["This breakthrough cures arthritis.", "The trial enrolled 300 patients."]
+    draft = write_docx(tmp_path / "draft.docx", paragraphs)
+    page = browser.new_page()
+    page.goto(page_server)
+    page.set_input_files("#file", str(draft))
+    page.wait_for_selector("#result-panel:not([hidden])")
+    assert page.input_value("#draft") == "\n\n".join(paragraphs)
+    assert page.locator("#rendered .sentence").count() == 2

@@ -4,6 +4,9 @@ Both engines call :func:`score_chunk` on the same chunks (the first ``chunk_size
 next ``chunk_size``, ...), so the model sees the same batches whichever engine runs them, and the
 output is the same to the byte. Rows carry the API's fields: an article row is the API's response
 for one document plus where it came from; a sentence row is one of its sentences with the id.
+
+``unit`` says what a record is: an ``article`` is split into sentences; a ``sentence`` record (a
+labelled sentence, a headline) is scored whole, as one unit, and gives one sentence row.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from models.predictors import Predictor
-from models.scoring import ScoreOptions, score_documents
+from models.scoring import ScoreOptions, model_card, score_documents, score_units
 from serve.batch.prepare import Article, Rejection, prepare
 from serve.batch.readers import Fields, RawRecord
 
 FORMATS = ("jsonl", "parquet")
 LEVELS = ("article", "sentence")
+UNITS = ("article", "sentence")
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class BatchJob:
     output: Path
     format: str = "jsonl"
     level: str = "article"
+    unit: str = "article"
     fields: Fields = field(default_factory=Fields)
     chunk_size: int = 128
     max_chars: int = 100_000
@@ -40,6 +45,10 @@ class BatchJob:
             raise ValueError(f"format is one of {', '.join(FORMATS)}, not {self.format!r}")
         if self.level not in LEVELS:
             raise ValueError(f"level is one of {', '.join(LEVELS)}, not {self.level!r}")
+        if self.unit not in UNITS:
+            raise ValueError(f"unit is one of {', '.join(UNITS)}, not {self.unit!r}")
+        if self.unit == "sentence" and (self.level != "sentence" or self.fields.title):
+            raise ValueError("a sentence unit gives sentence rows and has no title field")
         if self.chunk_size < 1 or self.max_chars < 1:
             raise ValueError("chunk size and maximum characters must be positive")
 
@@ -60,6 +69,7 @@ class BatchJob:
         return {
             "format": self.format,
             "level": self.level,
+            "unit": self.unit,
             "id_field": self.fields.id,
             "text_field": self.fields.text,
             "title_field": self.fields.title,
@@ -91,12 +101,32 @@ def _sentence_rows(article: Article, score: dict[str, Any]) -> list[dict[str, An
     ]
 
 
+def _as_unit(prepared: Article | Rejection, record: RawRecord) -> Article | Rejection:
+    """A sentence unit comes from a record's text field, never from an HTML page."""
+    if isinstance(prepared, Article) and record.html is not None:
+        message = "--unit sentence takes records with a text field, not HTML pages"
+        return Rejection(prepared.source, prepared.id, "malformed", message)
+    return prepared
+
+
+def _score_units(predictor: Predictor, texts: list[str], options: ScoreOptions) -> list[dict[str, Any]]:
+    """Each text as one unit, in the shape of a one-sentence document."""
+    card = model_card(predictor)
+    return [{"sentences": [s.to_dict()], "model": card} for s in score_units(predictor, texts, options)]
+
+
 def score_chunk(predictor: Predictor, records: Sequence[RawRecord], job: BatchJob) -> ChunkResult:
     """Prepare the records, score every article of the chunk in one pass, and build the rows."""
     prepared = [prepare(r, text_field=job.fields.text, max_chars=job.max_chars) for r in records]
+    if job.unit == "sentence":
+        prepared = [_as_unit(p, r) for p, r in zip(prepared, records, strict=True)]
     articles = [p for p in prepared if isinstance(p, Article)]
+    texts = [a.text for a in articles]
     options = ScoreOptions(triggers=job.triggers)
-    scores = [s.to_dict() for s in score_documents(predictor, [a.text for a in articles], options)]
+    if job.unit == "sentence":
+        scores = _score_units(predictor, texts, options)
+    else:
+        scores = [s.to_dict() for s in score_documents(predictor, texts, options)]
     if job.level == "article":
         rows = [_article_row(a, s) for a, s in zip(articles, scores, strict=True)]
     else:

@@ -24,6 +24,7 @@ from serve.batch.checkpoint import Checkpoint
 from serve.batch.job import BatchJob, ChunkResult, score_chunk
 from serve.batch.readers import RawRecord, fingerprint, input_files, read_records
 from serve.batch.writers import join_parts, write_part
+from serve.inputs import InputError
 
 ENGINES = ("local", "ray")
 
@@ -89,6 +90,16 @@ def _start(job: BatchJob, saved: Checkpoint | None, fresh: Checkpoint) -> Checkp
     return state
 
 
+def _check_apart(job: BatchJob, files: list[Path]) -> None:
+    """The output, its parts and errors must not be read back as input on a rerun."""
+    output = job.output.resolve()
+    if output in {f.resolve() for f in files}:
+        raise InputError(f"{job.output} is one of the inputs: write the output elsewhere")
+    for folder in (p.resolve() for p in job.inputs if p.is_dir()):
+        if output.is_relative_to(folder):
+            raise InputError(f"{job.output} lies inside the input folder {folder}: write it elsewhere")
+
+
 def run_batch(
     job: BatchJob, bundle: Path, *, engine: str = "local", workers: int | None = None, progress: bool = True
 ) -> BatchStats:
@@ -98,6 +109,7 @@ def run_batch(
         raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
     started = time.perf_counter()
     files = input_files(job.inputs)
+    _check_apart(job, files)
     fresh = Checkpoint(inputs=fingerprint(files), model=bundle_hash(bundle), settings=job.settings())
     saved = Checkpoint.load(job.checkpoint_path)
     if saved is not None:

@@ -148,8 +148,22 @@ function download(name, type, content) {
   URL.revokeObjectURL(url);
 }
 
+async function readDocx(file) {
+  const form = new FormData();
+  form.append("file", file);
+  const response = await fetch("/v1/extract", { method: "POST", body: form });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error ? body.error.message : `HTTP ${response.status}`);
+  return body.text;
+}
+
 async function readFile(file) {
   if (file.size > 2_000_000) { setStatus("That file is over 2 MB."); return; }
+  if (/\.docx$/i.test(file.name)) {
+    try { draft.value = await readDocx(file); } catch (error) { setStatus(`Could not read ${file.name}: ${error.message}`); return; }
+    check();
+    return;
+  }
   const text = await file.text();
   draft.value = /\.html?$/i.test(file.name) || /^\s*<(!doctype|html)/i.test(text) ? htmlToText(text) : text;
   check();
