@@ -10,6 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,12 +63,14 @@ def physical_cores() -> int:
 class OnnxPredictor(EncoderPredictor):
     """The encoder under ONNX Runtime; ``file`` picks int8 (default) or fp32.
 
-    Batches are small (8 sentences): a batch's activations then stay in the cores' caches, which
-    measured faster than 64 on two cores, and length sorting leaves almost no padding.
+    ``threads`` sessions of one thread each (default: one per physical core) take length-sorted
+    batches of 4 from a shared queue. On two cores this measured about 25% faster than one session
+    with two threads at its best batch size: small batches keep their activations in each core's
+    cache, and no op waits for a second thread to join in.
     """
 
     def __init__(
-        self, directory: Path, *, file: str = ONNX_INT8, batch_size: int = 8, threads: int | None = None
+        self, directory: Path, *, file: str = ONNX_INT8, batch_size: int = 4, threads: int | None = None
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -79,16 +84,17 @@ class OnnxPredictor(EncoderPredictor):
         self.tokenizer.enable_truncation(self.info.max_length)
         self.tokenizer.enable_padding(pad_id=self.tokenizer.token_to_id(pad), pad_token=pad)
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or physical_cores()
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle workers sleep instead of spinning: on two cores a spinning worker takes the CPU the
-        # server's event loop needs to parse requests between batches (+35% API throughput).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(
-            str(directory / file), options, providers=["CPUExecutionProvider"]
-        )
+        self.workers = threads or physical_cores()
+        self.sessions: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(self.workers):
+            self.sessions.put(
+                ort.InferenceSession(str(directory / file), options, providers=["CPUExecutionProvider"])
+            )
+        self._pool = ThreadPoolExecutor(self.workers, "onnx") if self.workers > 1 else None
 
     def _heads(self, batch: list[str]) -> dict[str, np.ndarray]:
         encodings = self.tokenizer.encode_batch(batch)
@@ -96,4 +102,13 @@ class OnnxPredictor(EncoderPredictor):
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
         }
-        return dict(zip(OUTPUTS, self.session.run(list(OUTPUTS), feed), strict=True))
+        session = self.sessions.get()  # a free one: each session runs one batch at a time
+        try:
+            return dict(zip(OUTPUTS, session.run(list(OUTPUTS), feed), strict=True))
+        finally:
+            self.sessions.put(session)
+
+    def _map_batches(self, batches: list[list[str]]) -> Iterable[dict[str, np.ndarray]]:
+        if self._pool is None or len(batches) < 2:
+            return map(self._heads, batches)
+        return self._pool.map(self._heads, batches)

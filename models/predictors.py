@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -64,12 +64,19 @@ class EncoderPredictor:
         """Head logits of one batch."""
         raise NotImplementedError
 
+    def _map_batches(self, batches: list[list[str]]) -> Iterable[dict[str, np.ndarray]]:
+        """Head logits of each batch, in order: one after another unless a runtime can do better."""
+        return map(self._heads, batches)
+
     def logits(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Raw head outputs in input order (what temperature scaling is fitted on)."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         outputs: dict[str, list[np.ndarray]] = {"verdict": [], "reasons": [], "claim": []}
-        for start in range(0, len(order), self.batch_size):
-            heads = self._heads([texts[i] for i in order[start : start + self.batch_size]])
+        batches = [
+            [texts[i] for i in order[start : start + self.batch_size]]
+            for start in range(0, len(order), self.batch_size)
+        ]
+        for heads in self._map_batches(batches):
             for name, parts in outputs.items():
                 parts.append(heads[name])
         inverse = np.argsort(order)

@@ -1,7 +1,7 @@
 """Trigger words by occlusion: the words whose removal lowers a sentence's overclaim probability most.
 
 Occlusion asks the model itself, so it works for every model kind and is faithful by construction
-to what the model does; ``training/benchmarks/triggers.py`` checks that removing the triggers
+to what the model does; ``training/faithfulness.py`` checks that removing the triggers
 lowers the score more than removing random words of the same total length. All variants of all
 sentences go to the model in one call, so batching and length sorting apply to them too.
 """

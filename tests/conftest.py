@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,18 @@ def shared_available() -> bool:
 
 needs_shared = pytest.mark.skipif(not shared_available(), reason="shared corpora not on this machine")
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+# Headless Debian Chromium as the page and extension tests run it: no sandbox (root in CI), no
+# background traffic to anywhere but loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def write_docx(path, paragraphs):
@@ -56,3 +69,12 @@ def baseline_bundle(smoke_run):
 @pytest.fixture(scope="session")
 def transformer_bundle(smoke_run):
     return smoke_run[1][1]["bundle"]
+
+
+@pytest.fixture(scope="module")
+def baseline_server(baseline_bundle):
+    """A real server with the smoke baseline, for the browser tests."""
+    process, url = start_server(baseline_bundle)
+    yield url
+    process.terminate()
+    process.wait(10)

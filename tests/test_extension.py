@@ -5,22 +5,19 @@ the highlights the page paints, the tooltip, the badge, and the requests the ser
 import html
 import http.server
 import re
-import shutil
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from serve.local_server import free_port
 from serve.settings import Settings
-from tests.conftest import ROOT, start_server
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, needs_chromium, start_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EXTENSION = ROOT / "serve" / "extension"
 SCREENSHOTS = ROOT / "test-output"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+pytestmark = needs_chromium
 
 THRESHOLD = 0.6  # a threshold set in the options; the expected highlights are scored at the same one
 CHUNK_CHARS = int(re.search(r"CHUNK_CHARS = (\d+)", (EXTENSION / "content" / "main.js").read_text())[1])
@@ -83,11 +80,8 @@ def pages():
 
 
 @pytest.fixture(scope="module")
-def api(baseline_bundle):
-    process, url = start_server(baseline_bundle)
-    yield url
-    process.terminate()
-    process.wait(10)
+def api(baseline_server):
+    return baseline_server
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +96,7 @@ def browser(tmp_path_factory):
             executable_path=CHROMIUM,
             headless=True,
             args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
+                *CHROMIUM_ARGS,
                 f"--disable-extensions-except={EXTENSION}",
                 f"--load-extension={EXTENSION}",
             ],

@@ -1,16 +1,12 @@
 """The editors' page end to end: real Chromium against a real `hypecheck serve` on loopback."""
 
-import shutil
-from pathlib import Path
-
 import httpx
 import pytest
 
-from tests.conftest import ROOT, start_server, write_docx
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, needs_chromium, write_docx
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-output"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+pytestmark = needs_chromium
 HOSTILE = (
     '<img src=x onerror="window.__pwned = 1"> Miracle pill cures everyone. '
     "<script>window.__pwned = 1</script> The trial enrolled 40 people."
@@ -18,11 +14,8 @@ HOSTILE = (
 
 
 @pytest.fixture(scope="module")
-def page_server(baseline_bundle):
-    process, url = start_server(baseline_bundle)
-    yield url
-    process.terminate()
-    process.wait(10)
+def page_server(baseline_server):
+    return baseline_server
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +26,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()

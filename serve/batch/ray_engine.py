@@ -26,7 +26,7 @@ import numpy as np
 from serve.batch.job import BatchJob, ChunkResult, score_chunk
 from serve.batch.readers import RawRecord
 
-CHUNKS_PER_WORKER = 4  # chunks per actor in one window: enough to keep the pool busy, few to hold
+CHUNKS_PER_WORKER = 16  # chunks per actor in one window: each window loads the model once per actor
 
 
 class ChunkScorer:
