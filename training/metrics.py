@@ -100,7 +100,7 @@ def best_threshold(examples: Sequence[Example], probs: Probabilities) -> float:
         return 0.5
     candidates = np.linspace(0.2, 0.8, 25)
     scores = [f1_score(y[keep] == 0, probs.verdict[keep, 0] >= t, zero_division=0) for t in candidates]
-    return float(candidates[int(np.argmax(scores))])
+    return round(float(candidates[int(np.argmax(scores))]), 4)  # a grid point, without float noise
 
 
 def best_reason_threshold(examples: Sequence[Example], probs: Probabilities) -> float:
@@ -111,4 +111,4 @@ def best_reason_threshold(examples: Sequence[Example], probs: Probabilities) -> 
     truth = np.array([examples[i].reasons for i in rows])
     candidates = np.linspace(0.1, 0.7, 25)
     scores = [f1_score(truth, probs.reasons[rows] >= t, average="micro", zero_division=0) for t in candidates]
-    return float(candidates[int(np.argmax(scores))])
+    return round(float(candidates[int(np.argmax(scores))]), 4)  # a grid point, without float noise
