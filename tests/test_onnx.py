@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from models.onnx_export import export_bundle, gate, log_to_registry, write_record
+from models.onnx_export import RECIPES, export_bundle, gate, log_to_registry, quantize_int8, write_record
 from models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, read_record
 from models.predictors import TransformerPredictor, _softmax, load_predictor
 from models.scoring import ScoreOptions, score_documents
@@ -46,6 +46,10 @@ def test_export_writes_both_models_and_the_gate_record(exported):
     for metrics in record["validation"].values():
         assert {"macro_f1", "auroc", "overclaim_f1"} <= set(metrics)
     assert record["passed"] == all(drop <= record["tolerance"] for drop in record["drop"].values())
+    # Recipes are tried fastest first; the first to pass is kept, and every one tried is recorded.
+    assert [t["recipe"] for t in record["tried"]] == list(RECIPES)[: len(record["tried"])]
+    assert record["recipe"] == record["tried"][-1]["recipe"]
+    assert all(not t["passed"] for t in record["tried"][:-1])
 
 
 def test_onnx_fp32_matches_torch_at_any_batch_and_length(exported):
@@ -55,6 +59,16 @@ def test_onnx_fp32_matches_torch_at_any_batch_and_length(exported):
         onnx_logits = OnnxPredictor(bundle, file=ONNX_FP32, batch_size=batch_size).logits(TEXTS)
         for head in ("verdict", "reasons", "claim"):
             np.testing.assert_allclose(onnx_logits[head], torch_logits[head], atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("recipe", list(RECIPES))
+def test_every_recipe_gives_int8_close_to_fp32(exported, tmp_path, recipe):
+    bundle = tmp_path / "bundle"
+    shutil.copytree(exported[0], bundle)
+    quantize_int8(bundle, recipe)
+    fp32 = OnnxPredictor(bundle, file=ONNX_FP32).predict(TEXTS).verdict
+    int8 = OnnxPredictor(bundle, file=ONNX_INT8).predict(TEXTS).verdict
+    assert np.abs(int8 - fp32).max() < 0.05
 
 
 def test_int8_scores_documents_through_the_scoring_core(exported):
