@@ -37,6 +37,7 @@ class Probabilities:
 class Predictor(Protocol):
     info: BundleInfo
     hash: str
+    runtime: str  # what computes the scores: pytorch-fp32, onnxruntime-int8, scikit-learn, ...
 
     def predict(self, texts: Sequence[str]) -> Probabilities: ...
 

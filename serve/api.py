@@ -98,15 +98,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         return JSONResponse(error_body("invalid_request", details[:2000]), status_code=422)
 
+    def _check_length(text: str) -> None:
+        if len(text) > settings.max_chars:
+            message = f"a document is over {settings.max_chars:,} characters"
+            raise ApiError(413, "document_too_long", message, settings.max_chars)
+
     def _document(text: str | None, html: str | None) -> Document:
         body = text if text is not None else html or ""
-        if len(body) > settings.max_chars:
-            raise ApiError(
-                413,
-                "document_too_long",
-                f"a document is over {settings.max_chars:,} characters",
-                settings.max_chars,
-            )
+        _check_length(body)
         if not body.strip():
             raise ApiError(422, "empty_document", "the document is empty")
         if "\x00" in body:
@@ -157,9 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             text = await asyncio.to_thread(docx_text, data, file.filename or "upload.docx")
         except InputError as error:
             raise ApiError(422, "unreadable_file", str(error)) from None
-        if len(text) > settings.max_chars:
-            message = f"the file's text is over {settings.max_chars:,} characters"
-            raise ApiError(413, "document_too_long", message, settings.max_chars)
+        _check_length(text)
         return {"name": file.filename, "kind": "docx", "text": text}
 
     @app.post("/v2/check", tags=["languagetool"])
@@ -192,7 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "name": info.name,
             "version": info.version,
             "kind": info.kind,
-            "runtime": getattr(predictor, "runtime", None),
+            "runtime": predictor.runtime,
             "bundle_hash": predictor.hash,
             "overclaim_threshold": info.overclaim_threshold,
             "reasons": list(info.reasons),

@@ -74,10 +74,14 @@ def markdown_to_text(source: str) -> str:
     return _EMPHASIS.sub(lambda m: " " * len(m.group(1)) + m.group(2) + " " * len(m.group(1)), text)
 
 
-def decode(data: bytes, name: str) -> str:
-    """UTF-8 text or a clear :class:`InputError` (binary, undecodable, oversized, empty)."""
+def _check_size(data: bytes, name: str) -> None:
     if len(data) > MAX_BYTES:
         raise InputError(f"{name}: {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit")
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text or a clear :class:`InputError` (binary, undecodable, oversized, empty)."""
+    _check_size(data, name)
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: looks binary (NUL bytes); give text, Markdown or HTML")
     try:
@@ -94,8 +98,7 @@ def docx_text(data: bytes, name: str) -> str:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: {len(data):,} bytes is over the {MAX_BYTES:,}-byte limit")
+    _check_size(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:

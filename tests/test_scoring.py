@@ -18,6 +18,7 @@ class KeywordPredictor:
     """A transparent stand-in whose overclaim probability is driven by known words."""
 
     hash = "0" * 16
+    runtime = "keywords"
 
     def __init__(self, info):
         self.info = info

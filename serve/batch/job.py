@@ -118,15 +118,14 @@ def _score_units(predictor: Predictor, texts: list[str], options: ScoreOptions) 
 def score_chunk(predictor: Predictor, records: Sequence[RawRecord], job: BatchJob) -> ChunkResult:
     """Prepare the records, score every article of the chunk in one pass, and build the rows."""
     prepared = [prepare(r, text_field=job.fields.text, max_chars=job.max_chars) for r in records]
-    if job.unit == "sentence":
-        prepared = [_as_unit(p, r) for p, r in zip(prepared, records, strict=True)]
-    articles = [p for p in prepared if isinstance(p, Article)]
-    texts = [a.text for a in articles]
     options = ScoreOptions(triggers=job.triggers)
     if job.unit == "sentence":
-        scores = _score_units(predictor, texts, options)
+        prepared = [_as_unit(p, r) for p, r in zip(prepared, records, strict=True)]
+        articles = [p for p in prepared if isinstance(p, Article)]
+        scores = _score_units(predictor, [a.text for a in articles], options)
     else:
-        scores = [s.to_dict() for s in score_documents(predictor, texts, options)]
+        articles = [p for p in prepared if isinstance(p, Article)]
+        scores = [s.to_dict() for s in score_documents(predictor, [a.text for a in articles], options)]
     if job.level == "article":
         rows = [_article_row(a, s) for a, s in zip(articles, scores, strict=True)]
     else:
