@@ -31,7 +31,8 @@ class BundleInfo:
     overclaim_threshold: float = 0.5
     reason_threshold: float = 0.5
     temperature: float = 1.0
-    max_length: int = 96
+    max_length: int = 96  # tokens, the context segment included
+    context: str = ""  # article context read with each sentence (models.context); "" for none
     splitter: str = SPLITTER_VERSION
     metrics: dict[str, float] = field(default_factory=dict)
     training: dict[str, Any] = field(default_factory=dict)

@@ -6,9 +6,11 @@ one encoder lets the claim-strength corpora and our verdict labels teach each ot
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from torch import nn
-from transformers import AutoModel, PretrainedConfig
+from transformers import AutoModel, PretrainedConfig, PreTrainedTokenizerBase
 
 from models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
 
@@ -34,13 +36,49 @@ class HypeModel(nn.Module):
     def from_pretrained(cls, path: str, dropout: float = 0.1) -> HypeModel:
         return cls(AutoModel.from_pretrained(path), dropout)
 
-    def pooled(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        states = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        mask = attention_mask.unsqueeze(-1).to(states.dtype)
+    def pooled(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """Mean of the sentence's own token states: a context segment (``token_type_ids`` 1) is
+        attended to but not pooled, so it informs the sentence's score without diluting it."""
+        states = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+        mask = attention_mask if token_type_ids is None else attention_mask * (1 - token_type_ids)
+        mask = mask.unsqueeze(-1).to(states.dtype)
         return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
 
     def heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
         return {"verdict": self.verdict(pooled), "reasons": self.reasons(pooled), "claim": self.claim(pooled)}
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> dict[str, torch.Tensor]:
-        return self.heads(self.dropout(self.pooled(input_ids, attention_mask)))
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+    ) -> dict[str, torch.Tensor]:
+        return self.heads(self.dropout(self.pooled(input_ids, attention_mask, token_type_ids)))
+
+
+def encode(
+    tokenizer: PreTrainedTokenizerBase,
+    texts: Sequence[str],
+    contexts: Sequence[str | None] | None,
+    max_length: int,
+) -> dict[str, torch.Tensor]:
+    """Tokenise sentences, each with its context as a second segment where it has one, padded to
+    the batch's longest. Without contexts this is the plain single-segment batch (no type ids)."""
+    if contexts is None or all(c is None for c in contexts):
+        encoded = tokenizer(
+            list(texts), padding=True, truncation=True, max_length=max_length, return_tensors="pt"
+        )
+        return {"input_ids": encoded["input_ids"], "attention_mask": encoded["attention_mask"]}
+    rows = [
+        tokenizer(text, context, truncation=True, max_length=max_length, return_token_type_ids=True)
+        for text, context in zip(texts, contexts, strict=True)
+    ]
+    padded = tokenizer.pad(rows, return_tensors="pt")
+    return {name: padded[name] for name in ("input_ids", "attention_mask", "token_type_ids")}

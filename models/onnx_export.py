@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from models.bundle import BUNDLE_FILE
+from models.network import encode
 from models.onnx_predictor import (
+    CONTEXT_INPUTS,
     INPUTS,
     ONNX_FP32,
     ONNX_INT8,
@@ -67,13 +69,16 @@ def export_fp32(directory: Path) -> Path:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
-            heads = self.model(input_ids, attention_mask)
+        def forward(self, *inputs: torch.Tensor) -> tuple[torch.Tensor, ...]:
+            heads = self.model(*inputs)
             return tuple(heads[name] for name in OUTPUTS)
 
-    sample = source.tokenizer(["A sample.", "A longer sample sentence for tracing."], padding=True)
-    inputs = (torch.tensor(sample["input_ids"]), torch.tensor(sample["attention_mask"]))
-    axes = {name: {0: "batch", 1: "sequence"} for name in INPUTS}
+    names = CONTEXT_INPUTS if source.info.context else INPUTS
+    texts = ["A sample.", "A longer sample sentence for tracing."]
+    contexts = ["A headline.", None] if source.info.context else None
+    sample = encode(source.tokenizer, texts, contexts, source.info.max_length)
+    inputs = tuple(sample[name] for name in names)
+    axes = {name: {0: "batch", 1: "sequence"} for name in names}
     with tempfile.TemporaryDirectory() as scratch:
         traced = Path(scratch) / "traced.onnx"
         torch.onnx.export(
@@ -82,7 +87,7 @@ def export_fp32(directory: Path) -> Path:
             str(traced),
             dynamo=False,
             opset_version=OPSET,
-            input_names=list(INPUTS),
+            input_names=list(names),
             output_names=list(OUTPUTS),
             dynamic_axes={**axes, **{name: {0: "batch"} for name in OUTPUTS}},
         )

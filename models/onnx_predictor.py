@@ -18,12 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from models.bundle import BUNDLE_FILE, BundleInfo, bundle_hash
-from models.predictors import WEIGHTS, EncoderPredictor
+from models.predictors import WEIGHTS, EncoderPredictor, Item
 
 ONNX_FP32 = "model.onnx"
 ONNX_INT8 = "model.int8.onnx"
 RECORD = "onnx.json"
 INPUTS = ("input_ids", "attention_mask")
+CONTEXT_INPUTS = (*INPUTS, "token_type_ids")  # a bundle read with article context
 OUTPUTS = ("verdict", "reasons", "claim")
 
 
@@ -96,19 +97,23 @@ class OnnxPredictor(EncoderPredictor):
             )
         self._pool = ThreadPoolExecutor(self.workers, "onnx") if self.workers > 1 else None
 
-    def _heads(self, batch: list[str]) -> dict[str, np.ndarray]:
-        encodings = self.tokenizer.encode_batch(batch)
+    def _heads(self, batch: list[Item]) -> dict[str, np.ndarray]:
+        encodings = self.tokenizer.encode_batch(
+            [text if context is None else (text, context) for text, context in batch]
+        )
         feed = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
         }
+        if self.info.context:  # exported with the context segment's type ids as a third input
+            feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
         session = self.sessions.get()  # a free one: each session runs one batch at a time
         try:
             return dict(zip(OUTPUTS, session.run(list(OUTPUTS), feed), strict=True))
         finally:
             self.sessions.put(session)
 
-    def _map_batches(self, batches: list[list[str]]) -> Iterable[dict[str, np.ndarray]]:
+    def _map_batches(self, batches: list[list[Item]]) -> Iterable[dict[str, np.ndarray]]:
         if self._pool is None or len(batches) < 2:
             return map(self._heads, batches)
         return self._pool.map(self._heads, batches)

@@ -34,12 +34,16 @@ class Probabilities:
         return self.verdict[:, 0]
 
 
+Contexts = Sequence[str | None] | None  # per sentence, its article context (models.context)
+Item = tuple[str, str | None]  # a sentence and its context
+
+
 class Predictor(Protocol):
     info: BundleInfo
     hash: str
     runtime: str  # what computes the scores: pytorch-fp32, onnxruntime-int8, scikit-learn, ...
 
-    def predict(self, texts: Sequence[str]) -> Probabilities: ...
+    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities: ...
 
 
 def _softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -55,26 +59,33 @@ def _sigmoid(logits: np.ndarray) -> np.ndarray:
 
 class EncoderPredictor:
     """Shared by the PyTorch and ONNX Runtime encoders: sentences sorted by length, batches padded
-    only to their own longest sentence, outputs put back in input order."""
+    only to their own longest sentence, outputs put back in input order.
+
+    Contexts are used only by a bundle trained with a context mode (``info.context``); any other
+    bundle scores the sentence alone, as it was trained.
+    """
 
     info: BundleInfo
     hash: str
     batch_size: int
 
-    def _heads(self, batch: list[str]) -> dict[str, np.ndarray]:
+    def _heads(self, batch: list[Item]) -> dict[str, np.ndarray]:
         """Head logits of one batch."""
         raise NotImplementedError
 
-    def _map_batches(self, batches: list[list[str]]) -> Iterable[dict[str, np.ndarray]]:
+    def _map_batches(self, batches: list[list[Item]]) -> Iterable[dict[str, np.ndarray]]:
         """Head logits of each batch, in order: one after another unless a runtime can do better."""
         return map(self._heads, batches)
 
-    def logits(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    def logits(self, texts: Sequence[str], contexts: Contexts = None) -> dict[str, np.ndarray]:
         """Raw head outputs in input order (what temperature scaling is fitted on)."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        if contexts is None or not self.info.context:
+            contexts = [None] * len(texts)
+        items = list(zip(texts, contexts, strict=True))
+        order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + len(items[i][1] or ""))
         outputs: dict[str, list[np.ndarray]] = {"verdict": [], "reasons": [], "claim": []}
         batches = [
-            [texts[i] for i in order[start : start + self.batch_size]]
+            [items[i] for i in order[start : start + self.batch_size]]
             for start in range(0, len(order), self.batch_size)
         ]
         for heads in self._map_batches(batches):
@@ -91,8 +102,8 @@ class EncoderPredictor:
             for name, parts in outputs.items()
         }
 
-    def predict(self, texts: Sequence[str]) -> Probabilities:
-        raw = self.logits(texts)
+    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
+        raw = self.logits(texts, contexts)
         return Probabilities(
             verdict=_softmax(raw["verdict"], self.info.temperature),
             reasons=_sigmoid(raw["reasons"]),
@@ -123,12 +134,13 @@ class TransformerPredictor(EncoderPredictor):
             torch.set_num_threads(threads)
         self._torch = torch
 
-    def _heads(self, batch: list[str]) -> dict[str, np.ndarray]:
-        encoded = self.tokenizer(
-            batch, padding=True, truncation=True, max_length=self.info.max_length, return_tensors="pt"
-        )
+    def _heads(self, batch: list[Item]) -> dict[str, np.ndarray]:
+        from models.network import encode
+
+        texts, contexts = zip(*batch, strict=True)
+        encoded = encode(self.tokenizer, texts, contexts, self.info.max_length)
         with self._torch.inference_mode():
-            heads = self.model(encoded["input_ids"], encoded["attention_mask"])
+            heads = self.model(**encoded)
         return {name: value.float().numpy() for name, value in heads.items()}
 
 
@@ -144,7 +156,8 @@ class BaselinePredictor:
         self.hash = bundle_hash(directory)
         self.models = joblib.load(directory / BASELINE)
 
-    def predict(self, texts: Sequence[str]) -> Probabilities:
+    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
+        """Scores the sentence alone: the n-gram baseline has no use for a second segment."""
         texts = list(texts)
         if not texts:
             empty = np.zeros((0, 1))

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from models.checklist import checklist
+from models.context import sentence_contexts
 from models.labels import OVERCLAIM
 from models.predictors import Predictor, Probabilities
 from models.quotes import is_quoted, quote_regions
@@ -95,15 +96,20 @@ def model_card(predictor: Predictor) -> dict[str, str]:
 
 
 def _scores(
-    predictor: Predictor, spans: Sequence[tuple[int, int, str, bool]], options: ScoreOptions
+    predictor: Predictor,
+    spans: Sequence[tuple[int, int, str, bool]],
+    options: ScoreOptions,
+    contexts: Sequence[str | None],
 ) -> list[SentenceScore]:
     texts = [text for _, _, text, _ in spans]
-    probs: Probabilities = predictor.predict(texts)
+    probs: Probabilities = predictor.predict(texts, contexts)
     decided = [decide(probs.verdict[i], probs.reasons[i], predictor, options) for i in range(len(spans))]
     flagged = [i for i, (verdict, _) in enumerate(decided) if verdict == OVERCLAIM]
     triggers: dict[int, list[dict[str, Any]]] = {}
     if options.triggers and flagged:
-        found = occlusion_triggers(predictor, [texts[i] for i in flagged], probs.p_overclaim[flagged])
+        found = occlusion_triggers(
+            predictor, [texts[i] for i in flagged], probs.p_overclaim[flagged], [contexts[i] for i in flagged]
+        )
         for i, sentence_triggers in zip(flagged, found, strict=True):
             offset = spans[i][0]
             triggers[i] = [
@@ -156,27 +162,35 @@ def summarize(sentences: list[SentenceScore], worst: int = 3) -> dict[str, Any]:
 
 
 def score_units(
-    predictor: Predictor, texts: Sequence[str], options: ScoreOptions | None = None
+    predictor: Predictor,
+    texts: Sequence[str],
+    options: ScoreOptions | None = None,
+    contexts: Sequence[str | None] | None = None,
 ) -> list[SentenceScore]:
-    """Score texts that are single units already (labelled sentences, batch rows): no splitting."""
+    """Score texts that are single units already (labelled sentences, batch rows): no splitting.
+    ``contexts`` gives each unit's article context where the caller knows it."""
     options = options or ScoreOptions(triggers=False, suggestions=False)
     return _scores(
-        predictor, [(0, len(t), t, is_quoted(0, len(t), quote_regions(t))) for t in texts], options
+        predictor,
+        [(0, len(t), t, is_quoted(0, len(t), quote_regions(t))) for t in texts],
+        options,
+        contexts or [None] * len(texts),
     )
 
 
 def score_documents(
     predictor: Predictor, texts: Sequence[str], options: ScoreOptions | None = None
 ) -> list[DocumentScore]:
-    """Split every text into sentences and score all sentences of all texts in one pass."""
+    """Split every text into sentences and score all sentences of all texts in one pass; each
+    sentence is read with its article context when the model was trained to use one."""
     options = options or ScoreOptions()
-    spans = []
+    spans, contexts = [], []
     for text in texts:
         regions = quote_regions(text)
-        spans.append(
-            [(s.start, s.end, s.text, is_quoted(s.start, s.end, regions)) for s in split_sentences(text)]
-        )
-    flat = _scores(predictor, [span for doc in spans for span in doc], options)
+        sentences = split_sentences(text)
+        spans.append([(s.start, s.end, s.text, is_quoted(s.start, s.end, regions)) for s in sentences])
+        contexts += sentence_contexts([s.text for s in sentences], predictor.info.context)
+    flat = _scores(predictor, [span for doc in spans for span in doc], options, contexts)
     card = model_card(predictor)
     out, cursor = [], 0
     for doc in spans:

@@ -46,21 +46,27 @@ def occlusion_triggers(
     predictor: Predictor,
     texts: Sequence[str],
     base: Sequence[float],
+    contexts: Sequence[str | None] | None = None,
     *,
     top_k: int = 3,
     min_weight: float = 0.02,
 ) -> list[list[Trigger]]:
-    """For each text, up to ``top_k`` words whose removal lowers ``p_overclaim`` by ``min_weight`` or more."""
+    """For each text, up to ``top_k`` words whose removal lowers ``p_overclaim`` by ``min_weight`` or more.
+
+    Only the sentence's own words are occluded; its context (if any) stays as it was scored."""
+    contexts = contexts or [None] * len(texts)
     variants: list[str] = []
+    variant_contexts: list[str | None] = []
     owners: list[tuple[int, tuple[int, int]]] = []
     for i, text in enumerate(texts):
         for span in word_spans(text):
             variants.append(without(text, [span]))
+            variant_contexts.append(contexts[i])
             owners.append((i, span))
     drops: list[list[Trigger]] = [[] for _ in texts]
     if not variants:
         return drops
-    occluded = predictor.predict(variants).p_overclaim
+    occluded = predictor.predict(variants, variant_contexts).p_overclaim
     for (i, (start, end)), p in zip(owners, occluded, strict=True):
         weight = float(base[i]) - float(p)
         if weight >= min_weight:

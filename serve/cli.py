@@ -259,7 +259,7 @@ def export(
     if not path.is_file():
         raise _fail(f"no config {path} (pass --config)")
     offline()
-    validation = reference_splits(TrainConfig.from_yaml(path))["validation"]
+    validation = reference_splits(TrainConfig.from_yaml(path, {"context": info.context}))["validation"]
     record = export_bundle(model, lambda p: evaluate(p, {"validation": validation})[0]["validation"])
     record["registry"] = (
         {"logged": False, "why": "--no-track"} if no_track else log_to_registry(model, record, MODEL_NAME)

@@ -140,7 +140,7 @@ def evaluate(
     except (ModelNotFound, FileNotFoundError) as error:
         console.print(f"[red]hypecheck evaluate: {error}[/]")
         raise typer.Exit(2) from None
-    settings = TrainConfig.from_yaml(path)
+    settings = TrainConfig.from_yaml(path, {"context": predictor.info.context})  # as the model reads
     splits = reference_splits(settings)
     sets = {"validation": splits["validation"], **evaluation_sets(settings, splits)}
     metrics, predictions = run_evaluation(predictor, sets)

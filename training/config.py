@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from models.context import check_mode
 from training.paths import REPO_ROOT
 
 CONFIG_DIR = REPO_ROOT / "training" / "configs"
@@ -27,10 +28,13 @@ class TrainConfig:
     aux_tasks: str = ""  # comma-separated: advice, certainty, hedge (shared corpora as extra heads)
     aux_limit: int = 3000  # examples per auxiliary task
     aux_loss_weight: float = 0.3
-    pseudo_teacher: str = ""  # a bundle or models:/ URI: self-training on its confident labels
+    pseudo_teacher: str = ""  # bundle(s) or models:/ URI(s), comma-separated: an ensemble teacher
+    pseudo_weights: str = ""  # comma-separated weights of the teachers' probabilities (default: equal)
     pseudo_limit: int = 20000  # unannotated real sentences the teacher labels
     pseudo_confidence: float = 0.9  # keep a teacher label only at this probability or above
-    max_length: int = 96
+    pseudo_soft: bool = False  # distil: train on the teacher's probabilities rather than its hard labels
+    context: str = ""  # article context as a second segment: previous, headline, headline+previous
+    max_length: int = 96  # tokens, the context segment included
     epochs: float = 4.0
     max_steps: int = 0  # > 0 stops early (smoke runs)
     batch_size: int = 32
@@ -56,7 +60,9 @@ class TrainConfig:
         if unknown:
             raise ValueError(f"unknown config keys in {path}: {sorted(unknown)}")
         defaults = cls()
-        return cls(**{key: _coerce(getattr(defaults, key), value) for key, value in raw.items()})
+        config = cls(**{key: _coerce(getattr(defaults, key), value) for key, value in raw.items()})
+        check_mode(config.context)
+        return config
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,6 +7,7 @@ claim strength only. Splits come from :func:`training.splits.split_of` on each u
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -14,6 +15,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from models.context import sentence_contexts
 from models.labels import CLAIM_STRENGTHS, OVERCLAIM, REASONS, VERDICTS, LabelledUnit
 from training.config import TrainConfig
 from training.corpus import load_own_units
@@ -22,6 +24,9 @@ from training.splits import split_of
 
 log = logging.getLogger(__name__)
 REAL_SOURCES = frozenset({"fakehealth_story", "fakehealth_release", "cardiff"})
+# Sources whose units are whole articles' sentences in reading order (the seed's real half too),
+# so each unit's article context can be rebuilt from its neighbours.
+ARTICLE_SOURCES = REAL_SOURCES | {"seed_fakehealth"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Example:
     register: str | None = None
     aux_task: str | None = None  # an auxiliary corpus's task (see AUX_TASKS), trained but never served
     aux_label: float = -1.0
+    context: str | None = None  # the article context read with the sentence (models.context)
+    verdict_probs: tuple[float, ...] | None = None  # a teacher's soft verdict (distillation); verdict is -1
 
 
 def from_unit(unit: LabelledUnit, *, with_reasons: bool = True) -> Example:
@@ -118,12 +125,32 @@ def aux_examples(config: TrainConfig) -> list[Example]:
     return out
 
 
+def with_context(examples: list[Example], mode: str) -> list[Example]:
+    """Give each unit of an article its context under ``mode``; standalone sentences keep none.
+
+    Units of one article arrive in reading order (the annotation file and the seed keep it), so
+    the article is the sequence of its units.
+    """
+    if not mode:
+        return examples
+    articles: dict[str, list[int]] = {}
+    for i, example in enumerate(examples):
+        if example.source in ARTICLE_SOURCES:
+            articles.setdefault(example.group, []).append(i)
+    out = examples[:]
+    for members in articles.values():
+        contexts = sentence_contexts([examples[i].text for i in members], mode)
+        for i, context in zip(members, contexts, strict=True):
+            out[i] = dataclasses.replace(examples[i], context=context)
+    return out
+
+
 def build_examples(config: TrainConfig) -> list[Example]:
     """All examples for ``config`` (every split), in a deterministic order."""
     units = load_own_units(real=config.use_real_annotations) + _shared_units(config)
     seen: set[str] = set()
     examples = []
-    for example in [from_unit(unit) for unit in units] + aux_examples(config):
+    for example in with_context([from_unit(unit) for unit in units], config.context) + aux_examples(config):
         key = " ".join(example.text.lower().split())
         if key in seen:  # the same sentence from two sources: keep the first (our own labels)
             continue
@@ -152,6 +179,8 @@ def fingerprint(examples: list[Example]) -> str:
         digest.update(
             json.dumps(
                 [example.text, example.split, example.verdict, example.reasons, example.claim]
+                + ([example.context] if example.context else [])
+                + ([example.verdict_probs] if example.verdict_probs else [])
             ).encode()
         )
     return digest.hexdigest()[:16]

@@ -17,7 +17,7 @@ import numpy as np
 from models.labels import VERDICTS
 from models.predictors import Predictor, Probabilities
 from training.config import TrainConfig
-from training.dataset import REAL_SOURCES, Example, from_unit
+from training.dataset import REAL_SOURCES, Example, from_unit, with_context
 from training.metrics import compute, reliability_bins, verdict_confusion
 from training.paths import REPO_ROOT, SharedDataMissing
 
@@ -36,9 +36,14 @@ def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> di
         from training.shared_corpora import seed_rows, yu2020_rows
 
         if not config.use_seed_labels:
-            sets["seed_real_unseen"] = [
-                from_unit(LabelledUnit.from_dict(r)) for r in seed_rows() if r["source"] == "seed_fakehealth"
-            ]
+            sets["seed_real_unseen"] = with_context(
+                [
+                    from_unit(LabelledUnit.from_dict(r))
+                    for r in seed_rows()
+                    if r["source"] == "seed_fakehealth"
+                ],
+                config.context,
+            )
         pubmed = [
             from_unit(LabelledUnit.from_dict(r)) for r in yu2020_rows() if r["source"] == "yu2020_pubmed"
         ]
@@ -49,7 +54,8 @@ def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> di
 
 
 def predict(predictor: Predictor, examples: Sequence[Example]) -> Probabilities:
-    return predictor.predict([e.text for e in examples])
+    """Each example with its article context (used only by a bundle trained with one)."""
+    return predictor.predict([e.text for e in examples], [e.context for e in examples])
 
 
 def evaluate(predictor: Predictor, sets: dict[str, list[Example]]) -> tuple[dict[str, dict], dict]:

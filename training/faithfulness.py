@@ -40,22 +40,30 @@ def random_spans(
     return chosen
 
 
-def measure(predictor, texts: list[str], seed: int = 0) -> dict[str, float]:  # noqa: ANN001
-    """Mean score drops for trigger removal and for random removal of equal length."""
+def measure(
+    predictor,  # noqa: ANN001
+    texts: list[str],
+    contexts: list[str | None] | None = None,
+    seed: int = 0,
+) -> dict[str, float]:
+    """Mean score drops for trigger removal and for random removal of equal length (each sentence
+    keeps its article context, as it was scored)."""
     rng = random.Random(seed)
-    scored = score_units(predictor, texts, ScoreOptions(triggers=True, suggestions=False))
-    flagged = [s for s in scored if s.verdict == OVERCLAIM and s.triggers]
+    contexts = contexts or [None] * len(texts)
+    scored = score_units(predictor, texts, ScoreOptions(triggers=True, suggestions=False), contexts)
+    flagged = [i for i, s in enumerate(scored) if s.verdict == OVERCLAIM and s.triggers]
     trigger_texts, random_texts = [], []
-    for s in flagged:
+    for s in (scored[i] for i in flagged):
         spans = [(t["start"], t["end"]) for t in s.triggers]
         length = sum(end - start for start, end in spans)
         trigger_texts.append(without(s.text, spans))
         random_texts.append(without(s.text, random_spans(s.text, spans, length, rng)))
     if not flagged:
         return {"sentences": 0}
-    base = np.array([s.p_overclaim for s in flagged])
-    after_triggers = predictor.predict(trigger_texts).p_overclaim
-    after_random = predictor.predict(random_texts).p_overclaim
+    base = np.array([scored[i].p_overclaim for i in flagged])
+    kept = [contexts[i] for i in flagged]
+    after_triggers = predictor.predict(trigger_texts, kept).p_overclaim
+    after_random = predictor.predict(random_texts, kept).p_overclaim
     return {
         "sentences": len(flagged),
         "mean_drop_triggers": round(float(np.mean(base - after_triggers)), 4),
@@ -76,13 +84,14 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=2000)
     args = parser.parse_args()
     predictor = load_predictor(resolve_bundle(args.model))
-    test = reference_splits(TrainConfig.from_yaml(CONFIG_DIR / args.config))["test"]
-    real = [e.text for e in test if e.source in REAL_SOURCES]
-    texts = (real or [e.text for e in test])[: args.limit]
+    config = TrainConfig.from_yaml(CONFIG_DIR / args.config, {"context": predictor.info.context})
+    test = reference_splits(config)["test"]
+    real = [e for e in test if e.source in REAL_SOURCES]
+    chosen = (real or test)[: args.limit]
     result = {
         "model": f"{predictor.info.name} {predictor.info.version}",
         "set": "real_test" if real else "test",
-        **measure(predictor, texts),
+        **measure(predictor, [e.text for e in chosen], [e.context for e in chosen]),
     }
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "triggers-faithfulness.json").write_text(json.dumps(result, indent=1) + "\n")

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import logging
 import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from models.labels import OVERCLAIM, REASONS, VERDICTS
+if TYPE_CHECKING:
+    from models.predictors import Probabilities
+
+from models.context import context_at
+from models.labels import OVERCLAIM, VERDICTS
 from training.config import TrainConfig
 from training.paths import SharedDataMissing
 from training.splits import split_of
@@ -22,8 +28,22 @@ log = logging.getLogger(__name__)
 MIN_CHARS, MAX_CHARS = 25, 400  # fragments and run-on extraction debris teach nothing
 
 
-def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[tuple[str, str, str]]:
-    """Up to ``limit`` unannotated sentences ``(text, source, article id)`` from train-split articles."""
+@dataclass(frozen=True)
+class Candidate:
+    """An unannotated sentence, with its article's sentences so any context mode can be built."""
+
+    text: str
+    source: str
+    article: str
+    sentences: tuple[str, ...]
+    index: int
+
+    def context(self, mode: str) -> str | None:
+        return context_at(self.sentences, self.index, mode)
+
+
+def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[Candidate]:
+    """Up to ``limit`` unannotated sentences from train-split articles."""
     from models.sentences import split_sentences
     from training.articles import all_articles
 
@@ -31,17 +51,42 @@ def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[tuple[
     for article in all_articles():
         if split_of(article.id) != "train":
             continue
-        for sentence in split_sentences(article.text):
-            key = " ".join(sentence.text.lower().split())
-            if MIN_CHARS <= len(sentence.text) <= MAX_CHARS and key not in exclude:
-                pool.append((sentence.text, article.source, article.id))
+        sentences = tuple(s.text for s in split_sentences(article.text))
+        for index, text in enumerate(sentences):
+            key = " ".join(text.lower().split())
+            if MIN_CHARS <= len(text) <= MAX_CHARS and key not in exclude:
+                pool.append(Candidate(text, article.source, article.id, sentences, index))
     return random.Random(seed).sample(pool, min(limit, len(pool)))
 
 
-def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list:
-    """Teacher-labelled examples: verdict (and reasons for overclaims) where the teacher is confident."""
-    from models.predictors import load_predictor
+def teacher_probabilities(config: TrainConfig, candidates: list[Candidate]) -> tuple[Probabilities, float]:
+    """The teachers' probabilities, averaged with ``pseudo_weights``, each teacher reading the
+    candidates with its own context mode; and the reason threshold of the first teacher."""
+    from models.predictors import Probabilities, load_predictor
     from models.registry import resolve_bundle
+
+    references = [r.strip() for r in config.pseudo_teacher.split(",") if r.strip()]
+    weights = [float(w) for w in config.pseudo_weights.split(",") if w.strip()] or [1.0] * len(references)
+    if len(weights) != len(references):
+        raise ValueError(f"pseudo_weights has {len(weights)} weights for {len(references)} teachers")
+    total = sum(weights)
+    mixed: dict[str, np.ndarray] = {}
+    reason_threshold = 0.5
+    for i, (reference, weight) in enumerate(zip(references, weights, strict=True)):
+        teacher = load_predictor(resolve_bundle(reference))
+        reason_threshold = teacher.info.reason_threshold if i == 0 else reason_threshold
+        probs = teacher.predict(
+            [c.text for c in candidates], [c.context(teacher.info.context) for c in candidates]
+        )
+        for field in ("verdict", "reasons", "claim"):
+            mixed[field] = mixed.get(field, 0.0) + getattr(probs, field) * (weight / total)
+    return Probabilities(**mixed), reason_threshold
+
+
+def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list:
+    """Teacher-labelled examples. Hard (self-training): the verdict (and reasons for overclaims)
+    where the teacher is confident. Soft (``pseudo_soft``, distillation): every candidate, with the
+    teacher's verdict and reason probabilities as targets."""
     from training.dataset import Example
 
     try:
@@ -49,37 +94,39 @@ def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list:
     except SharedDataMissing as missing:
         log.warning("skipped self-training: %s", missing)
         return []
-    teacher = load_predictor(resolve_bundle(config.pseudo_teacher))
-    probs = teacher.predict([text for text, _, _ in candidates])
-    confident = probs.verdict.max(axis=1) >= config.pseudo_confidence
+    probs, reason_threshold = teacher_probabilities(config, candidates)
+    confident = probs.verdict.max(axis=1) >= (0.0 if config.pseudo_soft else config.pseudo_confidence)
     verdicts = probs.verdict.argmax(axis=1)
     claims = probs.claim.argmax(axis=1)
     sure_claim = probs.claim.max(axis=1) >= config.pseudo_confidence
     overclaim = VERDICTS.index(OVERCLAIM)
     examples = []
     for i in np.flatnonzero(confident):
-        text, source, group = candidates[i]
-        is_overclaim = verdicts[i] == overclaim
-        reasons = probs.reasons[i] >= teacher.info.reason_threshold
-        if not is_overclaim:
-            reasons = np.zeros(len(REASONS))
+        candidate = candidates[i]
+        if config.pseudo_soft:
+            reasons = probs.reasons[i]
+        else:
+            reasons = (probs.reasons[i] >= reason_threshold) * (verdicts[i] == overclaim)
         examples.append(
             Example(
-                text=text,
-                source=f"pseudo_{source}",
-                group=group,
+                text=candidate.text,
+                source=f"pseudo_{candidate.source}",
+                group=candidate.article,
                 split="train",
-                verdict=int(verdicts[i]),
+                verdict=-1 if config.pseudo_soft else int(verdicts[i]),
                 reasons=tuple(float(r) for r in reasons),
                 claim=int(claims[i]) if sure_claim[i] else -1,
+                context=candidate.context(config.context),
+                verdict_probs=tuple(float(p) for p in probs.verdict[i]) if config.pseudo_soft else None,
             )
         )
-    counts = np.bincount([e.verdict for e in examples], minlength=len(VERDICTS))
+    counts = np.bincount(verdicts[confident], minlength=len(VERDICTS))
     log.info(
-        "self-training: kept %d of %d sentences %s, %d with claim strength",
+        "self-training: kept %d of %d sentences %s (%s labels), %d with claim strength",
         len(examples),
         len(candidates),
         dict(zip(VERDICTS, counts.tolist(), strict=True)),
+        "soft" if config.pseudo_soft else "hard",
         sum(e.claim >= 0 for e in examples),
     )
     return examples

@@ -19,7 +19,7 @@ from models.bundle import BundleInfo
 from models.predictors import TransformerPredictor, load_predictor
 from training.config import TrainConfig
 from training.dataset import build_examples, by_split, fingerprint
-from training.evaluate import REPORTS, evaluate, evaluation_sets, write_report
+from training.evaluate import REPORTS, evaluate, evaluation_sets, predict, write_report
 from training.metrics import best_reason_threshold, best_threshold, compute
 from training.paths import REPO_ROOT
 
@@ -35,13 +35,13 @@ def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
         from training.transformer import fit_temperature
 
         assert isinstance(predictor, TransformerPredictor)
-        logits = predictor.logits([e.text for e in labelled])["verdict"]
+        logits = predictor.logits([e.text for e in labelled], [e.context for e in labelled])["verdict"]
         info = dataclasses.replace(
             info, temperature=fit_temperature(logits, np.array([e.verdict for e in labelled]))
         )
         info.save(bundle_dir)
         predictor = load_predictor(bundle_dir)
-    probs = predictor.predict([e.text for e in labelled])
+    probs = predict(predictor, labelled)
     info = dataclasses.replace(
         info,
         overclaim_threshold=best_threshold(labelled, probs),
@@ -71,7 +71,7 @@ def train_one(
     metrics, predictions = evaluate(predictor, sets)
     metrics["train"] = compute(
         splits["train"][:2000],
-        predictor.predict([e.text for e in splits["train"][:2000]]),
+        predict(predictor, splits["train"][:2000]),
         threshold=info.overclaim_threshold,
     )
     info = dataclasses.replace(

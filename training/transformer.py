@@ -20,7 +20,7 @@ from transformers import AutoTokenizer, BertConfig, get_linear_schedule_with_war
 
 from models.bundle import BundleInfo
 from models.labels import VERDICTS
-from models.network import HypeModel
+from models.network import HypeModel, encode
 from models.predictors import WEIGHTS
 from training.config import TrainConfig
 from training.dataset import AUX_TASKS, Example
@@ -58,7 +58,7 @@ def _batches(examples: list[Example], size: int, rng: random.Random) -> list[lis
     window = size * 50
     batches = []
     for start in range(0, len(order), window):
-        chunk = sorted(order[start : start + window], key=lambda e: len(e.text))
+        chunk = sorted(order[start : start + window], key=lambda e: len(e.text) + len(e.context or ""))
         batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
     rng.shuffle(batches)
     return batches
@@ -70,6 +70,8 @@ def _targets(batch: list[Example]) -> dict[str, torch.Tensor]:
         "reasons": torch.tensor([e.reasons or (0.0,) * 7 for e in batch], dtype=torch.float32),
         "reason_mask": torch.tensor([e.reasons is not None for e in batch], dtype=torch.float32),
         "claim": torch.tensor([e.claim for e in batch]),
+        "verdict_probs": torch.tensor([e.verdict_probs or (0.0,) * len(VERDICTS) for e in batch]),
+        "soft_mask": torch.tensor([e.verdict_probs is not None for e in batch], dtype=torch.float32),
     }
     for task in AUX_TASKS:
         targets[f"aux_{task}"] = torch.tensor([e.aux_label if e.aux_task == task else -1.0 for e in batch])
@@ -131,6 +133,10 @@ def _loss(
         loss = loss + nn.functional.cross_entropy(
             heads["verdict"], target["verdict"], weight=weights, ignore_index=-1
         )
+    soft = target["soft_mask"]
+    if soft.any():  # distillation rows: cross-entropy against the teacher's verdict probabilities
+        per_row = -(target["verdict_probs"] * nn.functional.log_softmax(heads["verdict"], dim=1)).sum(dim=1)
+        loss = loss + (per_row * soft).sum() / soft.sum()
     mask = target["reason_mask"]
     if mask.any():
         per_row = nn.functional.binary_cross_entropy_with_logits(
@@ -193,14 +199,10 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
     with tqdm(total=total, desc=f"train {config.name}", unit="step") as progress:
         while step < total:
             for batch in _batches(train, config.batch_size, rng):
-                encoded = tokenizer(
-                    [e.text for e in batch],
-                    padding=True,
-                    truncation=True,
-                    max_length=config.max_length,
-                    return_tensors="pt",
+                encoded = encode(
+                    tokenizer, [e.text for e in batch], [e.context for e in batch], config.max_length
                 )
-                pooled = model.dropout(model.pooled(encoded["input_ids"], encoded["attention_mask"]))
+                pooled = model.dropout(model.pooled(**encoded))
                 target = _targets(batch)
                 loss = _loss(model.heads(pooled), target, weights, pos_weight, config)
                 if tasks:
@@ -220,6 +222,6 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, out_dir / WEIGHTS)
     model.encoder.config.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
-    info = BundleInfo(kind="transformer", max_length=config.max_length)
+    info = BundleInfo(kind="transformer", max_length=config.max_length, context=config.context)
     info.save(out_dir)
     return info
