@@ -196,7 +196,7 @@ def test_distillation_targets_are_the_weighted_ensemble_of_its_teachers(transfor
     mixed = 0.75 * load_predictor(transformer_bundle).predict(texts).verdict
     mixed += 0.25 * load_predictor(baseline_bundle).predict(texts).verdict
     np.testing.assert_allclose([e.verdict_probs for e in examples], mixed, atol=1e-6)
-    with pytest.raises(ValueError, match="2 weights for 1 teachers"):
+    with pytest.raises(ValueError, match="2 weights for 1 models"):
         pseudo_examples(
             dataclasses.replace(config, pseudo_teacher=str(baseline_bundle), pseudo_weights="1,2"), set()
         )

@@ -60,27 +60,19 @@ def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[Candid
 
 
 def teacher_probabilities(config: TrainConfig, candidates: list[Candidate]) -> tuple[Probabilities, float]:
-    """The teachers' probabilities, averaged with ``pseudo_weights``, each teacher reading the
-    candidates with its own context mode; and the reason threshold of the first teacher."""
-    from models.predictors import Probabilities, load_predictor
+    """The teachers' probabilities mixed with ``pseudo_weights`` (:func:`training.ensemble.mix`),
+    each teacher reading the candidates with its own context mode; and the first teacher's reason
+    threshold."""
+    from models.predictors import load_predictor
     from models.registry import resolve_bundle
+    from training.ensemble import mix, parse_weights
 
     references = [r.strip() for r in config.pseudo_teacher.split(",") if r.strip()]
-    weights = [float(w) for w in config.pseudo_weights.split(",") if w.strip()] or [1.0] * len(references)
-    if len(weights) != len(references):
-        raise ValueError(f"pseudo_weights has {len(weights)} weights for {len(references)} teachers")
-    total = sum(weights)
-    mixed: dict[str, np.ndarray] = {}
-    reason_threshold = 0.5
-    for i, (reference, weight) in enumerate(zip(references, weights, strict=True)):
-        teacher = load_predictor(resolve_bundle(reference))
-        reason_threshold = teacher.info.reason_threshold if i == 0 else reason_threshold
-        probs = teacher.predict(
-            [c.text for c in candidates], [c.context(teacher.info.context) for c in candidates]
-        )
-        for field in ("verdict", "reasons", "claim"):
-            mixed[field] = mixed.get(field, 0.0) + getattr(probs, field) * (weight / total)
-    return Probabilities(**mixed), reason_threshold
+    weights = parse_weights(config.pseudo_weights, len(references))
+    teachers = [load_predictor(resolve_bundle(reference)) for reference in references]
+    texts = [c.text for c in candidates]
+    parts = [t.predict(texts, [c.context(t.info.context) for c in candidates]) for t in teachers]
+    return mix(parts, weights), teachers[0].info.reason_threshold
 
 
 def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list:

@@ -1,0 +1,93 @@
+"""Ensembles of model bundles: their probabilities averaged with weights.
+
+The distillation teacher (``pseudo_teacher`` with ``pseudo_weights``, see
+:mod:`training.self_training`) is such a mix. This command measures mixes on the held-out sets, with
+the overclaim threshold re-tuned on validation for each, before one is chosen as a teacher::
+
+    python -m training.ensemble --models A,B --weights 1,0 0.7,0.3 0.5,0.5
+
+Prints and writes ``reports/ensemble.json``. Context-reading members must share one context mode.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+
+from models.predictors import Probabilities, load_predictor
+from models.registry import resolve_bundle
+from training.config import CONFIG_DIR, TrainConfig
+from training.evaluate import REPORTS, evaluation_sets, predict
+from training.metrics import best_threshold, compute
+
+REPORTED = ("macro_f1", "overclaim_f1", "auroc", "ece", "reason_micro_f1")
+
+
+def parse_weights(spec: str, count: int) -> list[float]:
+    """``"0.7,0.3"`` -> weights summing to 1; empty -> equal weights."""
+    weights = [float(w) for w in spec.split(",") if w.strip()] or [1.0] * count
+    if len(weights) != count:
+        raise ValueError(f"{len(weights)} weights for {count} models")
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def mix(parts: Sequence[Probabilities], weights: Sequence[float]) -> Probabilities:
+    """The weighted mean of each head's probabilities."""
+    return Probabilities(
+        **{
+            head: sum(w * getattr(p, head) for p, w in zip(parts, weights, strict=True))
+            for head in ("verdict", "reasons", "claim")
+        }
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--models", required=True, help="Comma-separated bundle folders or models:/ URIs.")
+    parser.add_argument(
+        "--weights", nargs="+", required=True, help="One comma-separated weight list per mix."
+    )
+    parser.add_argument(
+        "--config", default="shared.yaml", help="Config whose data defines the held-out sets."
+    )
+    args = parser.parse_args()
+    predictors = [load_predictor(resolve_bundle(m.strip())) for m in args.models.split(",")]
+    modes = {p.info.context for p in predictors} - {""}
+    if len(modes) > 1:
+        raise SystemExit(f"members read different context modes: {sorted(modes)}")
+    config = TrainConfig.from_yaml(CONFIG_DIR / args.config, {"context": modes.pop() if modes else ""})
+    from training.train import reference_splits
+
+    splits = reference_splits(config)
+    sets = {"validation": splits["validation"], **evaluation_sets(config, splits)}
+    sets = {name: [e for e in examples if e.verdict >= 0] for name, examples in sets.items()}
+    sets = {name: examples for name, examples in sets.items() if examples}
+    probs = {name: [predict(p, examples) for p in predictors] for name, examples in sets.items()}
+    results = []
+    for spec in args.weights:
+        weights = parse_weights(spec, len(predictors))
+        mixed = {name: mix(parts, weights) for name, parts in probs.items()}
+        threshold = best_threshold(sets["validation"], mixed["validation"])
+        row = {"weights": weights, "overclaim_threshold": threshold}
+        for name, examples in sets.items():
+            metrics = compute(
+                examples,
+                mixed[name],
+                threshold=threshold,
+                reason_threshold=predictors[0].info.reason_threshold,
+            )
+            row[name] = {key: round(metrics[key], 4) for key in REPORTED if key in metrics}
+        results.append(row)
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "ensemble.json").write_text(
+        json.dumps({"models": args.models, "mixes": results}, indent=1) + "\n"
+    )
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()
