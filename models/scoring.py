@@ -17,7 +17,7 @@ import numpy as np
 from models.checklist import checklist
 from models.context import sentence_contexts
 from models.labels import OVERCLAIM
-from models.predictors import Predictor, Probabilities
+from models.predictors import Contexts, Predictor, Probabilities
 from models.quotes import is_quoted, quote_regions
 from models.sentences import split_sentences
 from models.suggestions import suggest
@@ -165,7 +165,7 @@ def score_units(
     predictor: Predictor,
     texts: Sequence[str],
     options: ScoreOptions | None = None,
-    contexts: Sequence[str | None] | None = None,
+    contexts: Contexts = None,
 ) -> list[SentenceScore]:
     """Score texts that are single units already (labelled sentences, batch rows): no splitting.
     ``contexts`` gives each unit's article context where the caller knows it."""

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.predictors import Predictor
+from models.predictors import Contexts, Predictor
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 MAX_WORDS = 60
@@ -46,7 +46,7 @@ def occlusion_triggers(
     predictor: Predictor,
     texts: Sequence[str],
     base: Sequence[float],
-    contexts: Sequence[str | None] | None = None,
+    contexts: Contexts = None,
     *,
     top_k: int = 3,
     min_weight: float = 0.02,

@@ -60,9 +60,10 @@ class TrainConfig:
         if unknown:
             raise ValueError(f"unknown config keys in {path}: {sorted(unknown)}")
         defaults = cls()
-        config = cls(**{key: _coerce(getattr(defaults, key), value) for key, value in raw.items()})
-        check_mode(config.context)
-        return config
+        return cls(**{key: _coerce(getattr(defaults, key), value) for key, value in raw.items()})
+
+    def __post_init__(self) -> None:
+        check_mode(self.context)  # here, so --set overrides and dataclasses.replace are checked too
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -20,6 +20,7 @@ from models.registry import resolve_bundle
 from training.config import CONFIG_DIR, TrainConfig
 from training.evaluate import REPORTS, evaluation_sets, predict
 from training.metrics import best_threshold, compute
+from training.train import reference_splits
 
 REPORTED = ("macro_f1", "overclaim_f1", "auroc", "ece", "reason_micro_f1")
 
@@ -60,8 +61,6 @@ def main() -> None:
     if len(modes) > 1:
         raise SystemExit(f"members read different context modes: {sorted(modes)}")
     config = TrainConfig.from_yaml(CONFIG_DIR / args.config, {"context": modes.pop() if modes else ""})
-    from training.train import reference_splits
-
     splits = reference_splits(config)
     sets = {"validation": splits["validation"], **evaluation_sets(config, splits)}
     sets = {name: [e for e in examples if e.verdict >= 0] for name, examples in sets.items()}

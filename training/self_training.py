@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from models.predictors import Probabilities
-
 from models.context import context_at
 from models.labels import OVERCLAIM, VERDICTS
 from training.config import TrainConfig
 from training.paths import SharedDataMissing
 from training.splits import split_of
+
+if TYPE_CHECKING:
+    from models.predictors import Probabilities
 
 log = logging.getLogger(__name__)
 MIN_CHARS, MAX_CHARS = 25, 400  # fragments and run-on extraction debris teach nothing
