@@ -47,13 +47,13 @@ data-stats: setup ## Counts of our labelled data and the shared corpora
 	$(BIN)/hypecheck data stats --shared
 
 splitter-bench: setup ## Re-measure the sentence-splitter candidates (writes data/splitter/RESULTS.*)
-	$(BIN)/python -m training.splitter_benchmark
+	$(BIN)/python -m hypecheck.training.splitter_benchmark
 
 batch-bench: setup ## Batch-score all FakeHealth articles, against a naive loop (writes reports/batch/)
-	$(BIN)/python -m serve.batch.bench
+	$(BIN)/python -m hypecheck.serve.batch.bench
 
 bench: setup ## Inference speed: model only, hardware limit, API, naive pipeline (writes reports/bench/)
-	$(BIN)/python -m serve.bench $(if $(MODEL),--model $(MODEL))
+	$(BIN)/python -m hypecheck.serve.bench $(if $(MODEL),--model $(MODEL))
 
 clean: ## Remove build outputs (keeps .venv, the MLflow store and trained models)
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache reports test-output

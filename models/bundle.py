@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
-from models.sentences import SPLITTER_VERSION
+from hypecheck.models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
+from hypecheck.models.sentences import SPLITTER_VERSION
 
 BUNDLE_FILE = "bundle.json"
 

@@ -12,11 +12,10 @@ import re
 from typing import Any
 
 import numpy as np
+from hypecheck.models.predictors import Predictor
+from hypecheck.models.sentences import split_sentences
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
-
-from models.predictors import Predictor
-from models.sentences import split_sentences
 
 ANIMAL = re.compile(
     r"\b(mice|mouse|rats?|rodents?|animals?|monkeys?|primates?|zebrafish|fruit fl(y|ies)|"

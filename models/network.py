@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+from hypecheck.models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
 from torch import nn
 from transformers import AutoModel, PretrainedConfig, PreTrainedTokenizerBase
-
-from models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
 
 
 class HypeModel(nn.Module):

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from models.bundle import BUNDLE_FILE
-from models.network import encode
-from models.onnx_predictor import (
+from hypecheck.models.bundle import BUNDLE_FILE
+from hypecheck.models.network import encode
+from hypecheck.models.onnx_predictor import (
     CONTEXT_INPUTS,
     INPUTS,
     ONNX_FP32,
@@ -37,7 +37,7 @@ from models.onnx_predictor import (
     OnnxPredictor,
     source_digest,
 )
-from models.predictors import Predictor, TransformerPredictor
+from hypecheck.models.predictors import Predictor, TransformerPredictor
 
 OPSET = 17
 TOLERANCE = 0.005  # half a point of macro-F1 and AUROC
@@ -190,10 +190,9 @@ def log_to_registry(directory: Path, record: dict[str, Any], model_name: str) ->
     references serve int8 as well. Returns what was done, or why nothing was.
     """
     import mlflow
+    from hypecheck.models.registry import default_tracking_uri
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
-
-    from models.registry import default_tracking_uri
 
     mlflow.set_tracking_uri(default_tracking_uri())
     version = json.loads((directory / BUNDLE_FILE).read_text())["version"]

@@ -1,6 +1,6 @@
 """The ONNX Runtime fast path: the exported encoder, int8 by default, without importing torch.
 
-``hypecheck export`` (see :mod:`models.onnx_export`) writes ``model.onnx``, ``model.int8.onnx``
+``hypecheck export`` (see :mod:`hypecheck.models.onnx_export`) writes ``model.onnx``, ``model.int8.onnx``
 and ``onnx.json`` into a bundle. The record says whether int8 kept validation quality and which
 weights it was made from, so a bundle retrained in place never serves a stale int8 file.
 """
@@ -16,9 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-
-from models.bundle import BUNDLE_FILE, BundleInfo, bundle_hash
-from models.predictors import WEIGHTS, EncoderPredictor, Item
+from hypecheck.models.bundle import BUNDLE_FILE, BundleInfo, bundle_hash
+from hypecheck.models.predictors import WEIGHTS, EncoderPredictor, Item
 
 ONNX_FP32 = "model.onnx"
 ONNX_INT8 = "model.int8.onnx"

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-
-from models.bundle import BundleInfo, bundle_hash
+from hypecheck.models.bundle import BundleInfo, bundle_hash
 
 WEIGHTS = "model.safetensors"
 BASELINE = "baseline.joblib"
@@ -118,10 +117,9 @@ class TransformerPredictor(EncoderPredictor):
 
     def __init__(self, directory: Path, *, batch_size: int = 64, threads: int | None = None) -> None:
         import torch
+        from hypecheck.models.network import HypeModel
         from safetensors.torch import load_file
         from transformers import AutoConfig, AutoTokenizer
-
-        from models.network import HypeModel
 
         self.info = BundleInfo.load(directory)
         self.hash = bundle_hash(directory)
@@ -135,7 +133,7 @@ class TransformerPredictor(EncoderPredictor):
         self._torch = torch
 
     def _heads(self, batch: list[Item]) -> dict[str, np.ndarray]:
-        from models.network import encode
+        from hypecheck.models.network import encode
 
         texts, contexts = zip(*batch, strict=True)
         encoded = encode(self.tokenizer, texts, contexts, self.info.max_length)
@@ -188,7 +186,7 @@ def load_predictor(
     info = BundleInfo.load(directory)
     if info.kind == "transformer":
         if backend == "onnx" or (backend == "auto" and _int8_ready(directory)):
-            from models.onnx_predictor import ONNX_INT8, OnnxPredictor
+            from hypecheck.models.onnx_predictor import ONNX_INT8, OnnxPredictor
 
             if not (directory / ONNX_INT8).is_file():
                 raise FileNotFoundError(f"{directory} has no {ONNX_INT8} (run `hypecheck export`)")
@@ -204,6 +202,6 @@ def _int8_ready(directory: Path) -> bool:
     an environment MLflow rebuilt from the model's requirements)."""
     if importlib.util.find_spec("onnxruntime") is None:
         return False
-    from models.onnx_predictor import int8_gate_passed
+    from hypecheck.models.onnx_predictor import int8_gate_passed
 
     return int8_gate_passed(directory)

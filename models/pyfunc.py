@@ -14,15 +14,14 @@ class HypecheckModel(mlflow.pyfunc.PythonModel):
     """Input: a DataFrame with a ``text`` column of single units. Output: one row of scores each."""
 
     def load_context(self, context: Any) -> None:
-        from models.predictors import load_predictor
+        from hypecheck.models.predictors import load_predictor
 
         self.predictor = load_predictor(context.artifacts[BUNDLE_ARTIFACT])
 
     # Left unannotated: MLflow reads type hints on predict as an input schema, which this is not.
     def predict(self, context, model_input, params=None):  # noqa: ANN001, ANN201
         import pandas as pd
-
-        from models.scoring import score_units
+        from hypecheck.models.scoring import score_units
 
         texts = [str(t) for t in model_input["text"]]
         scores = score_units(self.predictor, texts)

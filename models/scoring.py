@@ -13,15 +13,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-
-from models.checklist import checklist
-from models.context import sentence_contexts
-from models.labels import OVERCLAIM
-from models.predictors import Contexts, Predictor, Probabilities
-from models.quotes import is_quoted, quote_regions
-from models.sentences import split_sentences
-from models.suggestions import suggest
-from models.triggers import occlusion_triggers
+from hypecheck.models.checklist import checklist
+from hypecheck.models.context import sentence_contexts
+from hypecheck.models.labels import OVERCLAIM
+from hypecheck.models.predictors import Contexts, Predictor, Probabilities
+from hypecheck.models.quotes import is_quoted, quote_regions
+from hypecheck.models.sentences import split_sentences
+from hypecheck.models.suggestions import suggest
+from hypecheck.models.triggers import occlusion_triggers
 
 
 @dataclass(frozen=True)

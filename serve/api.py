@@ -16,13 +16,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-
-from models.scoring import DocumentScore, ScoreOptions
-from serve.batcher import MicroBatcher
-from serve.guards import BodyLimit, KeysAndRateLimit, error_body
-from serve.inputs import Document, InputError, docx_text, read_document
-from serve.languagetool import check_response, parse_check_form
-from serve.schemas import (
+from hypecheck.models.scoring import DocumentScore, ScoreOptions
+from hypecheck.serve.batcher import MicroBatcher
+from hypecheck.serve.guards import BodyLimit, KeysAndRateLimit, error_body
+from hypecheck.serve.inputs import Document, InputError, docx_text, read_document
+from hypecheck.serve.languagetool import check_response, parse_check_form
+from hypecheck.serve.schemas import (
     BatchRequest,
     BatchResponse,
     CompareRequest,
@@ -31,7 +30,7 @@ from serve.schemas import (
     ScoreRequest,
     ScoreResponse,
 )
-from serve.settings import Settings
+from hypecheck.serve.settings import Settings
 
 WEB = Path(__file__).resolve().parent / "web"
 ERRORS = {413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}}
@@ -63,8 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
-        from models.predictors import load_predictor
-        from models.registry import resolve_bundle
+        from hypecheck.models.predictors import load_predictor
+        from hypecheck.models.registry import resolve_bundle
 
         predictor = load_predictor(
             resolve_bundle(settings.model), backend=settings.backend, threads=settings.threads
@@ -174,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.post("/v1/compare", tags=["compare"])
     async def compare(request: CompareRequest) -> dict[str, Any]:
         """Align a news text with the abstract it reports on; flag claims stronger than the source's."""
-        from models.compare import compare_texts
+        from hypecheck.models.compare import compare_texts
 
         for body in (request.news, request.source):
             _document(body, None)

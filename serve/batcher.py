@@ -13,8 +13,8 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from models.predictors import Predictor
-from models.scoring import DocumentScore, ScoreOptions, score_documents
+from hypecheck.models.predictors import Predictor
+from hypecheck.models.scoring import DocumentScore, ScoreOptions, score_documents
 
 
 @dataclass

@@ -8,7 +8,7 @@ sentences/s for documents of 1, 10 and 60 of the same sentences (one per line) w
 clients against the real server, with its start-up time and resident memory; (d)
 ``transformers.pipeline`` on the same model and sentences.
 
-Run: ``python -m serve.bench [--model BUNDLE]`` (the bundle needs ``hypecheck export`` first);
+Run: ``python -m hypecheck.serve.bench [--model BUNDLE]`` (the bundle needs ``hypecheck export`` first);
 writes ``reports/bench/bench.json`` and ``bench.md``. Timings only mean something on an idle
 machine; the load generator shares the server's cores.
 """
@@ -28,12 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, physical_cores, read_record
-from models.predictors import Predictor
-from models.registry import resolve_bundle
-from serve.loadtest import REPORTS, documents, run, written_sentences
-from serve.local_server import start_local_server
+from hypecheck.models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, physical_cores, read_record
+from hypecheck.models.predictors import Predictor
+from hypecheck.models.registry import resolve_bundle
+from hypecheck.serve.loadtest import REPORTS, documents, run, written_sentences
+from hypecheck.serve.local_server import start_local_server
 
 OUT = REPORTS / "bench"
 DOCUMENT_SIZES = (1, 10, 60)
@@ -54,7 +53,7 @@ def sentence_sample(count: int, seed: int = 0) -> tuple[list[str], str]:
     """A fixed sample of real sentences: the annotated news sentences when the shared corpora are
     here, else our written corpus."""
     try:
-        from training.annotation import load_real_units
+        from hypecheck.training.annotation import load_real_units
 
         pool, source = [u.text for u in load_real_units()], "annotated real sentences"
     except Exception:  # the shared corpora are absent or do not rebuild: fall back to ours
@@ -138,7 +137,7 @@ def model_flops(config: dict[str, Any], tokens: list[int], outputs: int) -> floa
 
 
 def model_only(bundle: Path, texts: list[str], repeats: int, threads: int) -> dict[str, float]:
-    from models.predictors import TransformerPredictor
+    from hypecheck.models.predictors import TransformerPredictor
 
     variants: dict[str, Callable[[], Predictor]] = {
         "pytorch_fp32": lambda: TransformerPredictor(bundle, threads=threads),
@@ -157,8 +156,7 @@ def model_only(bundle: Path, texts: list[str], repeats: int, threads: int) -> di
 def naive_rate(bundle: Path, texts: list[str]) -> float:
     """``pipeline("text-classification")`` as a user would call it: the list, default settings."""
     import transformers
-
-    from models.naive import naive_pipeline
+    from hypecheck.models.naive import naive_pipeline
 
     transformers.logging.set_verbosity(transformers.logging.CRITICAL)  # "model not supported": ours
     pipe = naive_pipeline(bundle)

@@ -1,7 +1,7 @@
 """The ``hypecheck`` command: one entry point with a subcommand per job.
 
 Scoring commands live here; the training-side commands (``data``, ``train``, ``evaluate``) are
-mounted from ``training.cli``, the one place where ``serve`` reaches into ``training``.
+mounted from ``hypecheck.training.cli``, the one place where ``serve`` reaches into ``training``.
 Exit codes of ``check``: 0 nothing flagged, 1 flagged, 2 usage or input error.
 """
 
@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 import typer
-
-from training.cli import data_app, evaluate, train
+from hypecheck.training.cli import data_app, evaluate, train
 
 app = typer.Typer(
     name="hypecheck",
@@ -34,8 +33,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _predictor(model: str | None):  # noqa: ANN202 - models.predictors is imported lazily
-    from models.predictors import load_predictor
-    from models.registry import ModelNotFound, resolve_bundle
+    from hypecheck.models.predictors import load_predictor
+    from hypecheck.models.registry import ModelNotFound, resolve_bundle
 
     try:
         return load_predictor(resolve_bundle(model))
@@ -58,10 +57,10 @@ def check(
     """Check drafts for overclaiming: one line per flagged sentence, with reasons and a rewrite."""
     from dataclasses import replace
 
-    from models.scoring import score_documents
-    from serve.findings import ProjectConfig, check_fail_on, fails, findings
-    from serve.formats import FORMATS
-    from serve.inputs import InputError, read_path
+    from hypecheck.models.scoring import score_documents
+    from hypecheck.serve.findings import ProjectConfig, check_fail_on, fails, findings
+    from hypecheck.serve.formats import FORMATS
+    from hypecheck.serve.inputs import InputError, read_path
 
     if output not in FORMATS:
         raise _fail(f"unknown format {output!r} (one of {', '.join(FORMATS)})")
@@ -86,7 +85,7 @@ def check(
 @app.command()
 def demo() -> None:
     """The main job: make sure a model exists (train the default on first use), then check a sample."""
-    from models.registry import ModelNotFound, resolve_bundle
+    from hypecheck.models.registry import ModelNotFound, resolve_bundle
 
     try:
         resolve_bundle()
@@ -123,7 +122,14 @@ def serve(
 
     if model:
         os.environ["HYPECHECK_MODEL"] = model
-    uvicorn.run("serve.api:create_app", factory=True, host=host, port=port, log_level="info", access_log=True)
+    uvicorn.run(
+        "hypecheck.serve.api:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=True,
+    )
 
 
 OUTPUT_SUFFIXES = (".jsonl", ".parquet")
@@ -171,11 +177,11 @@ def batch(
 ) -> None:
     """Score a collection or a crawl. Bad records go to OUTPUT.errors.jsonl with a reason; after a
     kill, the same command again resumes from OUTPUT.checkpoint.json and gives the same output."""
-    from models.registry import ModelNotFound, resolve_bundle
-    from serve.batch import BatchJob, Fields, run_batch
-    from serve.batch.checkpoint import CheckpointMismatch
-    from serve.batch.runner import ENGINES
-    from serve.inputs import InputError
+    from hypecheck.models.registry import ModelNotFound, resolve_bundle
+    from hypecheck.serve.batch import BatchJob, Fields, run_batch
+    from hypecheck.serve.batch.checkpoint import CheckpointMismatch
+    from hypecheck.serve.batch.runner import ENGINES
+    from hypecheck.serve.inputs import InputError
 
     try:
         inputs, output = _batch_output(inputs, output)
@@ -218,8 +224,8 @@ def compare(
     """Flag claims in NEWS stronger than SOURCE supports (Sumner et al. 2014 categories)."""
     import json
 
-    from models.compare import compare_texts
-    from serve.inputs import InputError, read_path
+    from hypecheck.models.compare import compare_texts
+    from hypecheck.serve.inputs import InputError, read_path
 
     try:
         news_doc, source_doc = read_path(str(news)), read_path(str(source))
@@ -242,12 +248,12 @@ def export(
     macro-F1 and AUROC stay within half a point of PyTorch fp32 (written to MODEL/onnx.json)."""
     import json
 
-    from models.bundle import BundleInfo
-    from models.onnx_export import export_bundle, log_to_registry, write_record
-    from training.config import TrainConfig, config_path
-    from training.evaluate import evaluate
-    from training.tracking import MODEL_NAME, offline
-    from training.train import reference_splits
+    from hypecheck.models.bundle import BundleInfo
+    from hypecheck.models.onnx_export import export_bundle, log_to_registry, write_record
+    from hypecheck.training.config import TrainConfig, config_path
+    from hypecheck.training.evaluate import evaluate
+    from hypecheck.training.tracking import MODEL_NAME, offline
+    from hypecheck.training.train import reference_splits
 
     try:
         info = BundleInfo.load(model)

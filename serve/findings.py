@@ -10,9 +10,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from models.labels import OVERCLAIM, REASONS
-from models.scoring import DocumentScore, SentenceScore
-from serve.inputs import Document
+from hypecheck.models.labels import OVERCLAIM, REASONS
+from hypecheck.models.scoring import DocumentScore, SentenceScore
+from hypecheck.serve.inputs import Document
 
 CONFIG_NAME = ".hypecheck.toml"
 IGNORE = re.compile(r"hypecheck:\s*ignore\b")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from models.labels import REASON_DESCRIPTIONS
-from models.scoring import DocumentScore
-from serve.findings import Finding
-from serve.inputs import Document
+from hypecheck.models.labels import REASON_DESCRIPTIONS
+from hypecheck.models.scoring import DocumentScore
+from hypecheck.serve.findings import Finding
+from hypecheck.serve.inputs import Document
 
 Checked = list[tuple[Document, DocumentScore, list[Finding]]]
 

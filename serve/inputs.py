@@ -2,7 +2,7 @@
 score, with a way back to offsets in what they handed us.
 
 Markdown syntax is blanked out with spaces rather than removed, so offsets in the scored text are
-offsets in the file; HTML goes through :mod:`models.html`, whose map leads back to the source.
+offsets in the file; HTML goes through :mod:`hypecheck.models.html`, whose map leads back to the source.
 A Word file (.docx, read by python-docx) becomes its paragraphs' text, a blank line between
 paragraphs; offsets and lines are those of that text.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from models.html import looks_like_html, visible_text
+from hypecheck.models.html import looks_like_html, visible_text
 
 MAX_BYTES = 5_000_000
 

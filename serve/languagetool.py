@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from models.labels import OVERCLAIM, REASON_DESCRIPTIONS
-from models.scoring import DocumentScore
+from hypecheck.models.labels import OVERCLAIM, REASON_DESCRIPTIONS
+from hypecheck.models.scoring import DocumentScore
 
 SOFTWARE = {"name": "hypecheck", "version": "0.1.0", "apiVersion": 1, "premium": False, "status": ""}
 

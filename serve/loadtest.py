@@ -1,6 +1,7 @@
 """Bounded load run against a hypecheck server on loopback: N concurrent clients for S seconds.
 
-Run: ``python -m serve.loadtest [--url URL | --model REF] --clients 32 --seconds 60 --sentences 10``.
+Run: ``python -m hypecheck.serve.loadtest [--url URL | --model REF] --clients 32 --seconds 60
+--sentences 10``.
 Without ``--url`` it starts ``hypecheck serve`` itself on a free loopback port. Prints and writes
 ``reports/loadtest.json``: latency p50/p99, requests and sentences per second, failed requests.
 """
@@ -17,8 +18,7 @@ from pathlib import Path
 
 import aiohttp
 import numpy as np
-
-from serve.local_server import start_local_server
+from hypecheck.serve.local_server import start_local_server
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "reports"

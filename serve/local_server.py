@@ -44,7 +44,7 @@ def start_local_server(
             sys.executable,
             "-m",
             "uvicorn",
-            "serve.api:create_app",
+            "hypecheck.serve.api:create_app",
             "--factory",
             "--host",
             "127.0.0.1",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypecheck.models.labels import REASONS
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from models.labels import REASONS
 
 
 class Options(BaseModel):

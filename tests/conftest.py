@@ -6,9 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from serve.local_server import start_local_server
-from training.paths import shared_data_dir
+from hypecheck.serve.local_server import start_local_server
+from hypecheck.training.paths import shared_data_dir
 
 
 def shared_available() -> bool:
@@ -53,8 +52,8 @@ def smoke_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("smoke")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
-        from training.config import CONFIG_DIR, TrainConfig
-        from training.train import run
+        from hypecheck.training.config import CONFIG_DIR, TrainConfig
+        from hypecheck.training.train import run
 
         config = TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml", {"output_dir": str(root / "artifacts")})
         results = run(config)

@@ -13,10 +13,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from serve.batch import BatchJob, Fields, run_batch
-from serve.batch.checkpoint import CheckpointMismatch
-from serve.schemas import ScoreResponse, SentenceOut
+from hypecheck.serve.batch import BatchJob, Fields, run_batch
+from hypecheck.serve.batch.checkpoint import CheckpointMismatch
+from hypecheck.serve.schemas import ScoreResponse, SentenceOut
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = [
@@ -102,7 +101,7 @@ def model(transformer_bundle):
 
 def cli(*args, model):
     env = {**os.environ, "HYPECHECK_MODEL": str(model)}
-    command = [sys.executable, "-m", "serve.cli", "batch", *map(str, args), "--no-progress"]
+    command = [sys.executable, "-m", "hypecheck.serve.cli", "batch", *map(str, args), "--no-progress"]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 

@@ -15,7 +15,7 @@ SAMPLE = ROOT / "data" / "examples" / "sample_article.md"
 def hypecheck(*args, model=None, cwd=ROOT, stdin=None):
     env = {**os.environ, "HYPECHECK_MODEL": str(model) if model else "", "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "serve.cli", *map(str, args)],
+        [sys.executable, "-m", "hypecheck.serve.cli", *map(str, args)],
         capture_output=True,
         text=True,
         env=env,

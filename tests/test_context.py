@@ -6,14 +6,14 @@ import shutil
 
 import numpy as np
 import pytest
+from hypecheck.models.context import sentence_contexts
+from hypecheck.models.predictors import TransformerPredictor
+from hypecheck.models.scoring import ScoreOptions, score_documents
+from hypecheck.models.sentences import split_sentences
+from hypecheck.training.config import CONFIG_DIR, TrainConfig
+from hypecheck.training.dataset import Example, with_context
 
-from models.context import sentence_contexts
-from models.predictors import TransformerPredictor
-from models.scoring import ScoreOptions, score_documents
-from models.sentences import split_sentences
 from tests.conftest import needs_shared
-from training.config import CONFIG_DIR, TrainConfig
-from training.dataset import Example, with_context
 
 ARTICLE = (
     "Mouse study finds compound slows tumour growth\n\n"
@@ -65,7 +65,7 @@ def test_units_of_an_article_get_their_neighbours_and_written_sentences_none():
 
 
 def _train_tiny(out_dir, context):
-    from training.transformer import train_transformer
+    from hypecheck.training.transformer import train_transformer
 
     config = TrainConfig(
         name="tiny-context", base_model="tiny", max_steps=3, batch_size=4, max_length=48, context=context
@@ -121,8 +121,8 @@ def test_the_scoring_core_reads_each_sentence_with_its_article_context(context_b
 
 
 def test_onnx_export_of_a_context_bundle_matches_pytorch(context_bundle, tmp_path):
-    from models.onnx_export import export_fp32
-    from models.onnx_predictor import ONNX_FP32, OnnxPredictor
+    from hypecheck.models.onnx_export import export_fp32
+    from hypecheck.models.onnx_predictor import ONNX_FP32, OnnxPredictor
 
     bundle = tmp_path / "bundle"
     shutil.copytree(context_bundle, bundle)
@@ -139,8 +139,8 @@ def test_onnx_export_of_a_context_bundle_matches_pytorch(context_bundle, tmp_pat
 
 @needs_shared
 def test_self_training_gives_student_examples_their_article_context(transformer_bundle):
-    from training.articles import articles_by_id
-    from training.self_training import pseudo_examples
+    from hypecheck.training.articles import articles_by_id
+    from hypecheck.training.self_training import pseudo_examples
 
     config = TrainConfig(
         pseudo_teacher=str(transformer_bundle), pseudo_limit=40, pseudo_confidence=0.0, context="previous"
@@ -157,8 +157,7 @@ def test_self_training_gives_student_examples_their_article_context(transformer_
 
 def test_a_soft_target_pulls_the_verdict_towards_the_teacher():
     import torch
-
-    from training.transformer import _loss, _targets
+    from hypecheck.training.transformer import _loss, _targets
 
     teacher = (0.2, 0.5, 0.3)
     soft = dataclasses.replace(
@@ -181,8 +180,8 @@ def test_a_soft_target_pulls_the_verdict_towards_the_teacher():
 
 @needs_shared
 def test_distillation_targets_are_the_weighted_ensemble_of_its_teachers(transformer_bundle, baseline_bundle):
-    from models.predictors import load_predictor
-    from training.self_training import pseudo_examples
+    from hypecheck.models.predictors import load_predictor
+    from hypecheck.training.self_training import pseudo_examples
 
     config = TrainConfig(
         pseudo_teacher=f"{transformer_bundle},{baseline_bundle}",

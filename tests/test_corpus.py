@@ -2,13 +2,13 @@
 
 import numpy as np
 import pytest
+from hypecheck.models.labels import OVERCLAIM
+from hypecheck.training.annotation import REAL_ANNOTATIONS, load_real_units, read_jsonl
+from hypecheck.training.corpus import load_written_units, units_by_split
+from hypecheck.training.stats import real_thresholds, written_thresholds
 from sklearn.feature_extraction.text import CountVectorizer
 
-from models.labels import OVERCLAIM
 from tests.conftest import needs_shared
-from training.annotation import REAL_ANNOTATIONS, load_real_units, read_jsonl
-from training.corpus import load_written_units, units_by_split
-from training.stats import real_thresholds, written_thresholds
 
 
 @pytest.fixture(scope="module")

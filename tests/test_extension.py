@@ -10,9 +10,9 @@ import time
 
 import httpx
 import pytest
+from hypecheck.serve.local_server import free_port
+from hypecheck.serve.settings import Settings
 
-from serve.local_server import free_port
-from serve.settings import Settings
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, needs_chromium, start_server
 
 EXTENSION = ROOT / "serve" / "extension"

@@ -1,10 +1,9 @@
 from html import unescape
 
+from hypecheck.models.html import looks_like_html, visible_text
+from hypecheck.models.sentences import split_sentences
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from models.html import looks_like_html, visible_text
-from models.sentences import split_sentences
 
 PAGE = """<!doctype html><html><head><title>x</title><style>p{}</style></head><body>
 <h1>Miracle pill &amp; cure</h1><script>alert("<p>hidden</p>")</script>

@@ -2,9 +2,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import models
-import serve
-import training
+import hypecheck.models as models
+import hypecheck.serve as serve
+import hypecheck.training as training
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,9 +15,9 @@ def test_packages_resolve_inside_the_repo():
 
 
 def test_serve_and_models_do_not_import_torch():
-    code = (
-        "import sys, serve.cli, models.sentences, models.labels, models.html; print('torch' in sys.modules)"
-    )
+    light = ("serve.cli", "models.sentences", "models.labels", "models.html")
+    modules = ", ".join(f"hypecheck.{name}" for name in light)
+    code = f"import sys, {modules}; print('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "False"
 
@@ -25,5 +25,4 @@ def test_serve_and_models_do_not_import_torch():
 def test_models_imports_nothing_of_ours():
     for path in (ROOT / "models").glob("*.py"):
         source = path.read_text()
-        assert "from training" not in source and "from serve" not in source, path
-        assert "import training" not in source and "import serve" not in source, path
+        assert "hypecheck.training" not in source and "hypecheck.serve" not in source, path

@@ -1,9 +1,8 @@
 import re
 
 import pytest
-
-from models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS, LabelError, LabelledUnit
-from training.paths import shared_data_dir
+from hypecheck.models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS, LabelError, LabelledUnit
+from hypecheck.training.paths import shared_data_dir
 
 LABELS_MD = shared_data_dir().parent / "LABELS.md"
 

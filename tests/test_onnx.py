@@ -7,12 +7,19 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from hypecheck.models.onnx_export import (
+    RECIPES,
+    export_bundle,
+    gate,
+    log_to_registry,
+    quantize_int8,
+    write_record,
+)
+from hypecheck.models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, read_record
+from hypecheck.models.predictors import TransformerPredictor, _softmax, load_predictor
+from hypecheck.models.scoring import ScoreOptions, score_documents
 from typer.testing import CliRunner
 
-from models.onnx_export import RECIPES, export_bundle, gate, log_to_registry, quantize_int8, write_record
-from models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, read_record
-from models.predictors import TransformerPredictor, _softmax, load_predictor
-from models.scoring import ScoreOptions, score_documents
 from tests.conftest import start_server
 
 TEXTS = [
@@ -26,9 +33,9 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def exported(transformer_bundle, tmp_path_factory):
     """A copy of the session's transformer bundle with its ONNX export (the original stays torch-only)."""
-    from training.config import CONFIG_DIR, TrainConfig
-    from training.dataset import build_examples, by_split
-    from training.evaluate import evaluate
+    from hypecheck.training.config import CONFIG_DIR, TrainConfig
+    from hypecheck.training.dataset import build_examples, by_split
+    from hypecheck.training.evaluate import evaluate
 
     bundle = tmp_path_factory.mktemp("onnx") / "transformer"
     shutil.copytree(transformer_bundle, bundle)
@@ -150,7 +157,7 @@ def test_gate_is_logged_against_the_registered_version(exported, smoke_run, tmp_
 
 
 def test_naive_pipeline_gives_the_models_verdict_probabilities(transformer_bundle):
-    from models.naive import naive_pipeline
+    from hypecheck.models.naive import naive_pipeline
 
     pipe = naive_pipeline(transformer_bundle)
     predictor = TransformerPredictor(Path(transformer_bundle))
@@ -161,7 +168,7 @@ def test_naive_pipeline_gives_the_models_verdict_probabilities(transformer_bundl
 
 
 def test_export_command_refuses_a_baseline(baseline_bundle):
-    from serve.cli import app
+    from hypecheck.serve.cli import app
 
     result = CliRunner().invoke(app, ["export", "--model", str(baseline_bundle), "--no-track"])
     assert result.exit_code == 2 and "only transformers" in result.output

@@ -3,15 +3,14 @@
 import random
 
 import numpy as np
-
-from models.checklist import checklist
-from models.compare import compare_texts
-from models.predictors import Probabilities, load_predictor
-from models.quotes import is_quoted, quote_regions
-from models.scoring import ScoreOptions, score_documents, score_units
-from models.suggestions import rewrite
-from models.triggers import occlusion_triggers, without, word_spans
-from training.faithfulness import measure, random_spans
+from hypecheck.models.checklist import checklist
+from hypecheck.models.compare import compare_texts
+from hypecheck.models.predictors import Probabilities, load_predictor
+from hypecheck.models.quotes import is_quoted, quote_regions
+from hypecheck.models.scoring import ScoreOptions, score_documents, score_units
+from hypecheck.models.suggestions import rewrite
+from hypecheck.models.triggers import occlusion_triggers, without, word_spans
+from hypecheck.training.faithfulness import measure, random_spans
 
 
 class KeywordPredictor:
@@ -32,7 +31,7 @@ class KeywordPredictor:
 
 
 def keyword_predictor():
-    from models.bundle import BundleInfo
+    from hypecheck.models.bundle import BundleInfo
 
     return KeywordPredictor(BundleInfo(kind="test", overclaim_threshold=0.5))
 

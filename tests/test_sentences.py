@@ -1,8 +1,7 @@
+from hypecheck.models.sentences import split_sentences
+from hypecheck.training.splitter_benchmark import accuracy, load_cases, wrapped
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from models.sentences import split_sentences
-from training.splitter_benchmark import accuracy, load_cases, wrapped
 
 
 def assert_offsets_hold(text: str) -> None:

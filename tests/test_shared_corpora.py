@@ -5,11 +5,11 @@ import sys
 from collections import Counter
 
 import pytest
+from hypecheck.training.articles import all_articles
+from hypecheck.training.paths import SharedDataMissing, corpus_dir
+from hypecheck.training.shared_corpora import clickbait_rows, load_corpus, seed_rows, yu2020_rows
 
 from tests.conftest import needs_shared
-from training.articles import all_articles
-from training.paths import SharedDataMissing, corpus_dir
-from training.shared_corpora import clickbait_rows, load_corpus, seed_rows, yu2020_rows
 
 
 @needs_shared
@@ -56,7 +56,7 @@ def test_missing_data_dir_is_a_clear_error(monkeypatch, tmp_path):
 def test_stats_command_without_shared_data_prints_one_line_per_corpus(tmp_path):
     env = {"HYPECHECK_DATA_DIR": str(tmp_path / "nowhere"), "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
     out = subprocess.run(
-        [sys.executable, "-m", "serve.cli", "data", "stats", "--shared"],
+        [sys.executable, "-m", "hypecheck.serve.cli", "data", "stats", "--shared"],
         capture_output=True,
         text=True,
         env=env,

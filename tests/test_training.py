@@ -6,13 +6,13 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
+from hypecheck.models.predictors import load_predictor
+from hypecheck.models.scoring import score_documents, score_units
+from hypecheck.training.config import CONFIG_DIR, TrainConfig, parse_overrides
+from hypecheck.training.dataset import build_examples, by_split
+from hypecheck.training.transformer import fit_temperature, train_transformer
 
-from models.predictors import load_predictor
-from models.scoring import score_documents, score_units
 from tests.conftest import needs_shared
-from training.config import CONFIG_DIR, TrainConfig, parse_overrides
-from training.dataset import build_examples, by_split
-from training.transformer import fit_temperature, train_transformer
 
 TEXTS = [
     "This breakthrough will revolutionize the treatment of depression.",
@@ -113,8 +113,8 @@ def test_error_analysis_notebook_runs_top_to_bottom_on_the_smoke_run(smoke_run, 
 
 @needs_shared
 def test_self_training_reads_only_train_articles_and_keeps_confident_labels(transformer_bundle):
-    from training.self_training import pseudo_examples
-    from training.splits import split_of
+    from hypecheck.training.self_training import pseudo_examples
+    from hypecheck.training.splits import split_of
 
     config = TrainConfig(pseudo_teacher=str(transformer_bundle), pseudo_limit=200, pseudo_confidence=0.0)
     everything = pseudo_examples(config, exclude=set())

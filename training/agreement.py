@@ -2,17 +2,16 @@
 
 ``data/annotations/second_pass.jsonl`` holds the second annotator's labels (no text);
 ``data/annotations/adjudication.jsonl`` the decision on every disagreement. The adjudicated
-verdicts are what :func:`training.annotation.load_real_units` trains on.
+verdicts are what :func:`hypecheck.training.annotation.load_real_units` trains on.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from hypecheck.models.labels import OVERCLAIM
+from hypecheck.training.annotation import REAL_ANNOTATIONS, SECOND_PASS, read_jsonl
 from sklearn.metrics import cohen_kappa_score
-
-from models.labels import OVERCLAIM
-from training.annotation import REAL_ANNOTATIONS, SECOND_PASS, read_jsonl
 
 ADJUDICATION = REAL_ANNOTATIONS.parent / "adjudication.jsonl"
 

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from models.labels import LabelledUnit, text_hash
-from models.sentences import split_sentences
-from training.articles import Article, all_articles, articles_by_id
-from training.paths import REPO_ROOT
+from hypecheck.models.labels import LabelledUnit, text_hash
+from hypecheck.models.sentences import split_sentences
+from hypecheck.training.articles import Article, all_articles, articles_by_id
+from hypecheck.training.paths import REPO_ROOT
 
 REAL_ANNOTATIONS = REPO_ROOT / "data" / "annotations" / "real_sentences.jsonl"
 SECOND_PASS = REPO_ROOT / "data" / "annotations" / "second_pass.jsonl"

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from training.paths import corpus_dir
+from hypecheck.training.paths import corpus_dir
 
 FAKEHEALTH = "fakehealth_content"
 CARDIFF = "cardiff_health_news"

@@ -9,16 +9,15 @@ from pathlib import Path
 
 import joblib
 import numpy as np
+from hypecheck.models.bundle import BundleInfo
+from hypecheck.models.labels import REASONS
+from hypecheck.models.predictors import BASELINE
+from hypecheck.training.config import TrainConfig
+from hypecheck.training.dataset import Example
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
-
-from models.bundle import BundleInfo
-from models.labels import REASONS
-from models.predictors import BASELINE
-from training.config import TrainConfig
-from training.dataset import Example
 
 
 def _features() -> FeatureUnion:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import typer
+from hypecheck.training.paths import SharedDataMissing
 from rich.console import Console
 from rich.table import Table
-
-from training.paths import SharedDataMissing
 
 data_app = typer.Typer(help="Inspect the labelled data.", no_args_is_help=True)
 console = Console()
@@ -59,9 +58,9 @@ def stats(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a corpus threshold is not met."),
 ) -> None:
     """Counts per label, topic, register and source for our data (and the shared corpora)."""
-    from training.annotation import REAL_ANNOTATIONS, load_real_units
-    from training.corpus import load_written_units, to_rows
-    from training.stats import counts, real_thresholds, written_thresholds
+    from hypecheck.training.annotation import REAL_ANNOTATIONS, load_real_units
+    from hypecheck.training.corpus import load_written_units, to_rows
+    from hypecheck.training.stats import counts, real_thresholds, written_thresholds
 
     written = load_written_units()
     _print_counts("Written corpus (data/written)", counts(to_rows(written)), len(written))
@@ -75,7 +74,7 @@ def stats(
             _print_counts("Annotated real sentences (hashes verified)", counts(to_rows(real)), len(real))
             ok &= _print_thresholds("Real-sentence thresholds", real_thresholds(real))
     if shared:
-        from training.shared_corpora import CORPORA
+        from hypecheck.training.shared_corpora import CORPORA
 
         for name, load in CORPORA.items():
             try:
@@ -94,11 +93,11 @@ def train(
     no_track: bool = typer.Option(False, "--no-track", help="Do not log to MLflow or register."),
 ) -> None:
     """Train the model(s) of a config, evaluate them and register them in MLflow."""
-    from training.config import TrainConfig, config_path, parse_overrides
-    from training.tracking import offline
+    from hypecheck.training.config import TrainConfig, config_path, parse_overrides
+    from hypecheck.training.tracking import offline
 
     offline()
-    from training.train import run
+    from hypecheck.training.train import run
 
     path = config_path(config)
     try:
@@ -127,12 +126,12 @@ def evaluate(
     name: str = typer.Option("evaluate", help="Report name under reports/."),
 ) -> None:
     """Evaluate a model on every held-out set through the scoring path; write a report."""
-    from models.predictors import load_predictor
-    from models.registry import ModelNotFound, resolve_bundle
-    from training.config import TrainConfig, config_path
-    from training.evaluate import evaluate as run_evaluation
-    from training.evaluate import evaluation_sets, write_report
-    from training.train import reference_splits
+    from hypecheck.models.predictors import load_predictor
+    from hypecheck.models.registry import ModelNotFound, resolve_bundle
+    from hypecheck.training.config import TrainConfig, config_path
+    from hypecheck.training.evaluate import evaluate as run_evaluation
+    from hypecheck.training.evaluate import evaluation_sets, write_report
+    from hypecheck.training.train import reference_splits
 
     path = config_path(config)
     try:

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from models.context import check_mode
-from training.paths import REPO_ROOT
+from hypecheck.models.context import check_mode
+from hypecheck.training.paths import REPO_ROOT
 
 CONFIG_DIR = REPO_ROOT / "training" / "configs"
 

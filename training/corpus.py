@@ -8,10 +8,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from models.labels import LabelledUnit
-from training.annotation import REAL_ANNOTATIONS, load_real_units, read_jsonl
-from training.paths import REPO_ROOT, SharedDataMissing
-from training.splits import split_of
+from hypecheck.models.labels import LabelledUnit
+from hypecheck.training.annotation import REAL_ANNOTATIONS, load_real_units, read_jsonl
+from hypecheck.training.paths import REPO_ROOT, SharedDataMissing
+from hypecheck.training.splits import split_of
 
 WRITTEN_DIR = REPO_ROOT / "data" / "written"
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Each example carries the labels its source has and masks the rest: our data has verdict, reasons
 and claim strength; the seed labels have verdict and reasons; the claim-strength corpora have
-claim strength only. Splits come from :func:`training.splits.split_of` on each unit's group.
+claim strength only. Splits come from :func:`hypecheck.training.splits.split_of` on each unit's group.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from models.context import sentence_contexts
-from models.labels import CLAIM_STRENGTHS, OVERCLAIM, REASONS, VERDICTS, LabelledUnit
-from training.config import TrainConfig
-from training.corpus import load_own_units
-from training.paths import SharedDataMissing
-from training.splits import split_of
+from hypecheck.models.context import sentence_contexts
+from hypecheck.models.labels import CLAIM_STRENGTHS, OVERCLAIM, REASONS, VERDICTS, LabelledUnit
+from hypecheck.training.config import TrainConfig
+from hypecheck.training.corpus import load_own_units
+from hypecheck.training.paths import SharedDataMissing
+from hypecheck.training.splits import split_of
 
 log = logging.getLogger(__name__)
 REAL_SOURCES = frozenset({"fakehealth_story", "fakehealth_release", "cardiff"})
@@ -65,7 +65,7 @@ def from_unit(unit: LabelledUnit, *, with_reasons: bool = True) -> Example:
 
 
 def _shared_units(config: TrainConfig) -> list[LabelledUnit]:
-    from training.shared_corpora import seed_rows, yu2020_rows
+    from hypecheck.training.shared_corpora import seed_rows, yu2020_rows
 
     units: list[LabelledUnit] = []
     loaders = [(config.use_seed_labels, seed_rows), (config.use_claim_corpora, yu2020_rows)]
@@ -80,7 +80,7 @@ def _shared_units(config: TrainConfig) -> list[LabelledUnit]:
 
 
 def _advice(row: dict) -> float:
-    from training.shared_corpora import ADVICE
+    from hypecheck.training.shared_corpora import ADVICE
 
     return float(ADVICE.index(row["label"]))
 
@@ -95,7 +95,7 @@ AUX_TASKS: dict[str, tuple[str, Callable[[dict], float]]] = {
 
 def aux_examples(config: TrainConfig) -> list[Example]:
     """Training examples of the auxiliary tasks in ``config.aux_tasks`` (train split, capped per task)."""
-    from training import shared_corpora
+    from hypecheck.training import shared_corpora
 
     out: list[Example] = []
     for task in [t.strip() for t in config.aux_tasks.split(",") if t.strip()]:
@@ -157,7 +157,7 @@ def build_examples(config: TrainConfig) -> list[Example]:
         seen.add(key)
         examples.append(example)
     if config.pseudo_teacher:
-        from training.self_training import pseudo_examples
+        from hypecheck.training.self_training import pseudo_examples
 
         examples += pseudo_examples(config, exclude=seen)
     return examples

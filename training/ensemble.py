@@ -1,10 +1,10 @@
 """Ensembles of model bundles: their probabilities averaged with weights.
 
 The distillation teacher (``pseudo_teacher`` with ``pseudo_weights``, see
-:mod:`training.self_training`) is such a mix. This command measures mixes on the held-out sets, with
+:mod:`hypecheck.training.self_training`) is such a mix. This command measures mixes on the held-out sets, with
 the overclaim threshold re-tuned on validation for each, before one is chosen as a teacher::
 
-    python -m training.ensemble --models A,B --weights 1,0 0.7,0.3 0.5,0.5
+    python -m hypecheck.training.ensemble --models A,B --weights 1,0 0.7,0.3 0.5,0.5
 
 Prints and writes ``reports/ensemble.json``. Context-reading members must share one context mode.
 """
@@ -15,12 +15,12 @@ import argparse
 import json
 from collections.abc import Sequence
 
-from models.predictors import Probabilities, load_predictor
-from models.registry import resolve_bundle
-from training.config import CONFIG_DIR, TrainConfig
-from training.evaluate import REPORTS, evaluation_sets, predict
-from training.metrics import best_threshold, compute
-from training.train import reference_splits
+from hypecheck.models.predictors import Probabilities, load_predictor
+from hypecheck.models.registry import resolve_bundle
+from hypecheck.training.config import CONFIG_DIR, TrainConfig
+from hypecheck.training.evaluate import REPORTS, evaluation_sets, predict
+from hypecheck.training.metrics import best_threshold, compute
+from hypecheck.training.train import reference_splits
 
 REPORTED = ("macro_f1", "overclaim_f1", "auroc", "ece", "reason_micro_f1")
 

@@ -13,13 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-
-from models.labels import VERDICTS
-from models.predictors import Predictor, Probabilities
-from training.config import TrainConfig
-from training.dataset import REAL_SOURCES, Example, from_unit, with_context
-from training.metrics import compute, reliability_bins, verdict_confusion
-from training.paths import REPO_ROOT, SharedDataMissing
+from hypecheck.models.labels import VERDICTS
+from hypecheck.models.predictors import Predictor, Probabilities
+from hypecheck.training.config import TrainConfig
+from hypecheck.training.dataset import REAL_SOURCES, Example, from_unit, with_context
+from hypecheck.training.metrics import compute, reliability_bins, verdict_confusion
+from hypecheck.training.paths import REPO_ROOT, SharedDataMissing
 
 REPORTS = REPO_ROOT / "reports"
 
@@ -32,8 +31,8 @@ def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> di
         "real_test": [e for e in test if e.source in REAL_SOURCES],
     }
     try:
-        from models.labels import LabelledUnit
-        from training.shared_corpora import seed_rows, yu2020_rows
+        from hypecheck.models.labels import LabelledUnit
+        from hypecheck.training.shared_corpora import seed_rows, yu2020_rows
 
         if not config.use_seed_labels:
             sets["seed_real_unseen"] = with_context(

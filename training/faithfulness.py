@@ -1,7 +1,7 @@
 """Are the trigger words faithful? Removing them should lower ``p_overclaim`` more than removing
 random words of the same total length from the same sentence.
 
-Run: ``python -m training.faithfulness [--model REF] [--limit N]``; prints and writes
+Run: ``python -m hypecheck.training.faithfulness [--model REF] [--limit N]``; prints and writes
 ``reports/triggers-faithfulness.json``. Uses the flagged sentences of the real-sentence test split
 (else our test split).
 """
@@ -13,16 +13,15 @@ import json
 import random
 
 import numpy as np
-
-from models.labels import OVERCLAIM
-from models.predictors import load_predictor
-from models.registry import resolve_bundle
-from models.scoring import ScoreOptions, score_units
-from models.triggers import without, word_spans
-from training.config import CONFIG_DIR, TrainConfig
-from training.dataset import REAL_SOURCES
-from training.evaluate import REPORTS
-from training.train import reference_splits
+from hypecheck.models.labels import OVERCLAIM
+from hypecheck.models.predictors import load_predictor
+from hypecheck.models.registry import resolve_bundle
+from hypecheck.models.scoring import ScoreOptions, score_units
+from hypecheck.models.triggers import without, word_spans
+from hypecheck.training.config import CONFIG_DIR, TrainConfig
+from hypecheck.training.dataset import REAL_SOURCES
+from hypecheck.training.evaluate import REPORTS
+from hypecheck.training.train import reference_splits
 
 
 def random_spans(

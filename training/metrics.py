@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 import numpy as np
+from hypecheck.models.labels import REASONS, VERDICTS
+from hypecheck.models.predictors import Probabilities
+from hypecheck.training.dataset import Example
 from sklearn.metrics import confusion_matrix, f1_score, roc_auc_score
-
-from models.labels import REASONS, VERDICTS
-from models.predictors import Probabilities
-from training.dataset import Example
 
 
 def reliability_bins(

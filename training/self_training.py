@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-
-from models.context import context_at
-from models.labels import OVERCLAIM, VERDICTS
-from training.config import TrainConfig
-from training.paths import SharedDataMissing
-from training.splits import split_of
+from hypecheck.models.context import context_at
+from hypecheck.models.labels import OVERCLAIM, VERDICTS
+from hypecheck.training.config import TrainConfig
+from hypecheck.training.paths import SharedDataMissing
+from hypecheck.training.splits import split_of
 
 if TYPE_CHECKING:
-    from models.predictors import Probabilities
+    from hypecheck.models.predictors import Probabilities
 
 log = logging.getLogger(__name__)
 MIN_CHARS, MAX_CHARS = 25, 400  # fragments and run-on extraction debris teach nothing
@@ -44,8 +43,8 @@ class Candidate:
 
 def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[Candidate]:
     """Up to ``limit`` unannotated sentences from train-split articles."""
-    from models.sentences import split_sentences
-    from training.articles import all_articles
+    from hypecheck.models.sentences import split_sentences
+    from hypecheck.training.articles import all_articles
 
     pool = []
     for article in all_articles():
@@ -60,12 +59,12 @@ def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[Candid
 
 
 def teacher_probabilities(config: TrainConfig, candidates: list[Candidate]) -> tuple[Probabilities, float]:
-    """The teachers' probabilities mixed with ``pseudo_weights`` (:func:`training.ensemble.mix`),
+    """The teachers' probabilities mixed with ``pseudo_weights`` (:func:`hypecheck.training.ensemble.mix`),
     each teacher reading the candidates with its own context mode; and the first teacher's reason
     threshold."""
-    from models.predictors import load_predictor
-    from models.registry import resolve_bundle
-    from training.ensemble import mix, parse_weights
+    from hypecheck.models.predictors import load_predictor
+    from hypecheck.models.registry import resolve_bundle
+    from hypecheck.training.ensemble import mix, parse_weights
 
     references = [r.strip() for r in config.pseudo_teacher.split(",") if r.strip()]
     weights = parse_weights(config.pseudo_weights, len(references))
@@ -79,7 +78,7 @@ def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list:
     """Teacher-labelled examples. Hard (self-training): the verdict (and reasons for overclaims)
     where the teacher is confident. Soft (``pseudo_soft``, distillation): every candidate, with the
     teacher's verdict and reason probabilities as targets."""
-    from training.dataset import Example
+    from hypecheck.training.dataset import Example
 
     try:
         candidates = candidate_sentences(config.seed, config.pseudo_limit, exclude)

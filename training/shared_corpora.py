@@ -1,6 +1,6 @@
 """Loaders for the labelled corpora in the shared data folder, as ``datasets.DatasetDict`` objects.
 
-Every row follows the :class:`models.labels.LabelledUnit` record (``id``, ``text``, ``source``,
+Every row follows the :class:`hypecheck.models.labels.LabelledUnit` record (``id``, ``text``, ``source``,
 ``group``, ``verdict``, ``reasons``, ``claim_strength``, ``topic``, ``register``, ``confidence``)
 plus the corpus's own target in ``label`` (advice strength, certainty, hedge, hype, clickbait).
 Splits are grouped by PubMed id where the corpus has one, so a press release's headline and
@@ -17,9 +17,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from models.labels import CLAIM_STRENGTHS, LabelledUnit, text_hash
-from training.paths import corpus_dir
-from training.splits import SPLITS, split_of
+from hypecheck.models.labels import CLAIM_STRENGTHS, LabelledUnit, text_hash
+from hypecheck.training.paths import corpus_dir
+from hypecheck.training.splits import SPLITS, split_of
 
 ADVICE = ("none", "weak", "strong")
 

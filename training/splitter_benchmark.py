@@ -2,10 +2,10 @@
 
 Accuracy is the share of cases in ``data/splitter/cases.jsonl`` whose sentence list comes out
 exactly as expected; speed is sentences per second over a large text. Each candidate is measured
-raw (on the whole text) and inside our line-aware wrapper (``models.sentences.split_sentences``),
+raw (on the whole text) and inside our line-aware wrapper (``hypecheck.models.sentences.split_sentences``),
 which treats line breaks as hard boundaries and drops list markers.
 
-Run: ``python -m training.splitter_benchmark`` (writes ``data/splitter/RESULTS.md`` and ``.json``).
+Run: ``python -m hypecheck.training.splitter_benchmark`` (writes ``data/splitter/RESULTS.md`` and ``.json``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from models.sentences import split_sentences
-from training.paths import REPO_ROOT
+from hypecheck.models.sentences import split_sentences
+from hypecheck.training.paths import REPO_ROOT
 
 CASES = REPO_ROOT / "data" / "splitter" / "cases.jsonl"
 RESULTS = REPO_ROOT / "data" / "splitter" / "RESULTS"
@@ -98,7 +98,7 @@ def speed(split: Callable[[str], list[str]], texts: list[str]) -> float:
 def speed_texts(cases: list[dict], limit: int = 300) -> tuple[str, list[str]]:
     """Real articles when the shared corpora are present, else the cases repeated."""
     try:
-        from training.articles import fakehealth_articles
+        from hypecheck.training.articles import fakehealth_articles
 
         articles = [a.text for _, a in zip(range(limit), fakehealth_articles(), strict=False)]
         return f"{len(articles)} FakeHealth articles", articles
@@ -132,7 +132,7 @@ def main() -> None:
     RESULTS.with_suffix(".md").write_text(
         f"# Sentence splitter benchmark\n\n{len(cases)} tricky cases (`cases.jsonl`); "
         f"speed over {corpus_name}.\n"
-        f"Reproduce: `python -m training.splitter_benchmark`.\n\n"
+        f"Reproduce: `python -m hypecheck.training.splitter_benchmark`.\n\n"
         f"| splitter | mode | exact-case accuracy | sentences/s |\n|---|---|---|---|\n{table}\n",
         encoding="utf-8",
     )

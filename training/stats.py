@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from models.labels import NEUTRAL, REASONS, REGISTERS, SUPPORTED, LabelledUnit
+from hypecheck.models.labels import NEUTRAL, REASONS, REGISTERS, SUPPORTED, LabelledUnit
 
 FIELDS = ("verdict", "reasons", "claim_strength", "topic", "register", "source", "label")
 

@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from models.registry import default_tracking_uri as tracking_uri
-from training.paths import REPO_ROOT
+from hypecheck.models.registry import default_tracking_uri as tracking_uri
+from hypecheck.training.paths import REPO_ROOT
 
 MODEL_NAME = "hypecheck"
 CHAMPION = "champion"
@@ -74,9 +74,8 @@ def log_run(
     """Log one trained model; register it and move ``champion`` if it beats the current one."""
     offline()
     import mlflow
+    from hypecheck.models.pyfunc import BUNDLE_ARTIFACT
     from mlflow import MlflowClient
-
-    from models.pyfunc import BUNDLE_ARTIFACT
 
     mlflow.set_tracking_uri(tracking_uri())
     mlflow.set_experiment("hypecheck")

@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from models.bundle import BundleInfo
-from models.predictors import TransformerPredictor, load_predictor
-from training.config import TrainConfig
-from training.dataset import build_examples, by_split, fingerprint
-from training.evaluate import REPORTS, evaluate, evaluation_sets, predict, write_report
-from training.metrics import best_reason_threshold, best_threshold, compute
-from training.paths import REPO_ROOT
+from hypecheck.models.bundle import BundleInfo
+from hypecheck.models.predictors import TransformerPredictor, load_predictor
+from hypecheck.training.config import TrainConfig
+from hypecheck.training.dataset import build_examples, by_split, fingerprint
+from hypecheck.training.evaluate import REPORTS, evaluate, evaluation_sets, predict, write_report
+from hypecheck.training.metrics import best_reason_threshold, best_threshold, compute
+from hypecheck.training.paths import REPO_ROOT
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +31,7 @@ def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
     info = predictor.info
     labelled = [e for e in validation if e.verdict >= 0]
     if kind == "transformer" and labelled:
-        from training.transformer import fit_temperature
+        from hypecheck.training.transformer import fit_temperature
 
         assert isinstance(predictor, TransformerPredictor)
         logits = predictor.logits([e.text for e in labelled], [e.context for e in labelled])["verdict"]
@@ -57,11 +56,11 @@ def train_one(
     started = time.perf_counter()
     bundle_dir = run_dir / kind
     if kind == "baseline":
-        from training.baseline import train_baseline
+        from hypecheck.training.baseline import train_baseline
 
         train_baseline(config, splits["train"], bundle_dir)
     else:
-        from training.transformer import train_transformer
+        from hypecheck.training.transformer import train_transformer
 
         train_transformer(config, splits["train"], bundle_dir)
     info = _calibrate(bundle_dir, splits["validation"], kind)
@@ -87,7 +86,7 @@ def train_one(
 
 
 def _next_version() -> str:
-    from training.tracking import next_version
+    from hypecheck.training.tracking import next_version
 
     return next_version()
 
@@ -130,7 +129,7 @@ def run(config: TrainConfig, *, track: bool = True) -> list[dict[str, Any]]:
 def log_and_register(
     config: TrainConfig, kind: str, result: dict, data_hash: str, splits: dict, artifacts: list[Path]
 ) -> dict[str, Any]:
-    from training.tracking import log_run
+    from hypecheck.training.tracking import log_run
 
     params = {
         **config.to_dict(),

@@ -13,17 +13,16 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from hypecheck.models.bundle import BundleInfo
+from hypecheck.models.labels import VERDICTS
+from hypecheck.models.network import HypeModel, encode
+from hypecheck.models.predictors import WEIGHTS
+from hypecheck.training.config import TrainConfig
+from hypecheck.training.dataset import AUX_TASKS, Example
 from safetensors.torch import save_file
 from torch import nn
 from tqdm.auto import tqdm
 from transformers import AutoTokenizer, BertConfig, get_linear_schedule_with_warmup
-
-from models.bundle import BundleInfo
-from models.labels import VERDICTS
-from models.network import HypeModel, encode
-from models.predictors import WEIGHTS
-from training.config import TrainConfig
-from training.dataset import AUX_TASKS, Example
 
 
 def minilm_path() -> Path:

@@ -6,8 +6,8 @@
 on the local or the Ray engine, and commits chunk after chunk (:mod:`~serve.batch.runner`).
 """
 
-from serve.batch.job import BatchJob
-from serve.batch.readers import Fields
-from serve.batch.runner import BatchStats, run_batch
+from hypecheck.serve.batch.job import BatchJob
+from hypecheck.serve.batch.readers import Fields
+from hypecheck.serve.batch.runner import BatchStats, run_batch
 
 __all__ = ["BatchJob", "BatchStats", "Fields", "run_batch"]

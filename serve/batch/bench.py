@@ -4,10 +4,10 @@ JSON files -> article text -> sentences -> scores -> one Parquet file, through `
 ``hypecheck batch`` runs it: articles/s, sentences/s and peak memory (RSS). In the same run, a
 naive loop calls a ``transformers.pipeline`` on the same model one sentence at a time, over an
 evenly spaced subset of the same articles (``--naive-articles``), and the two are compared by rate.
-The batch output then feeds the example report (:mod:`serve.batch.report`). The corpus is read from
-the shared data folder (``training.paths``): a benchmark, not part of serving.
+The batch output then feeds the example report (:mod:`hypecheck.serve.batch.report`). The corpus is read from
+the shared data folder (``hypecheck.training.paths``): a benchmark, not part of serving.
 
-Run: ``python -m serve.batch.bench`` (``--limit N`` for the first N files of each folder);
+Run: ``python -m hypecheck.serve.batch.bench`` (``--limit N`` for the first N files of each folder);
 writes ``bench.json``, ``bench.md``, the Parquet output and the report to ``reports/batch/``.
 """
 
@@ -24,13 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from models.bundle import bundle_hash
-from models.registry import resolve_bundle
-from serve.batch.job import BatchJob
-from serve.batch.prepare import Article, prepare
-from serve.batch.readers import Fields, input_files, read_records
-from serve.batch.report import write_report
-from serve.batch.runner import run_batch
+from hypecheck.models.bundle import bundle_hash
+from hypecheck.models.registry import resolve_bundle
+from hypecheck.serve.batch.job import BatchJob
+from hypecheck.serve.batch.prepare import Article, prepare
+from hypecheck.serve.batch.readers import Fields, input_files, read_records
+from hypecheck.serve.batch.report import write_report
+from hypecheck.serve.batch.runner import run_batch
 
 GOAL_SECONDS = 360
 GOAL_SPEEDUP = 3.0
@@ -60,7 +60,7 @@ def _sampling_rss(samples: list[float], stop: threading.Event) -> threading.Thre
 
 
 def _inputs(limit: int | None) -> list[Path]:
-    from training.paths import corpus_dir
+    from hypecheck.training.paths import corpus_dir
 
     root = corpus_dir("fakehealth_content")
     folders = [root / "HealthStory", root / "HealthRelease"]
@@ -69,10 +69,9 @@ def _inputs(limit: int | None) -> list[Path]:
 
 def _naive(bundle: Path, files: list[Path], count: int) -> dict[str, Any]:
     """One pipeline call per sentence over ``count`` evenly spaced articles: the loop one writes first."""
+    from hypecheck.models.naive import naive_pipeline
+    from hypecheck.models.sentences import split_sentences
     from transformers.utils import logging
-
-    from models.naive import naive_pipeline
-    from models.sentences import split_sentences
 
     subset = files[:: max(1, len(files) // count)][:count]
     logging.set_verbosity(logging.CRITICAL)  # the pipeline logs that it does not know the model class
@@ -159,7 +158,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             f"{q:.0%}": round(samples[round(q * (len(samples) - 1))]) for q in QUANTILES if samples
         },
     }
-    from models.predictors import load_predictor
+    from hypecheck.models.predictors import load_predictor
 
     result: dict[str, Any] = {
         "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.python_implementation()} "

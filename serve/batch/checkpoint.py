@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from serve.batch.writers import atomic_write
+from hypecheck.serve.batch.writers import atomic_write
 
 
 class CheckpointMismatch(ValueError):

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from models.predictors import Predictor
-from models.scoring import ScoreOptions, model_card, score_documents, score_units
-from serve.batch.prepare import Article, Rejection, prepare
-from serve.batch.readers import Fields, RawRecord
+from hypecheck.models.predictors import Predictor
+from hypecheck.models.scoring import ScoreOptions, model_card, score_documents, score_units
+from hypecheck.serve.batch.prepare import Article, Rejection, prepare
+from hypecheck.serve.batch.readers import Fields, RawRecord
 
 FORMATS = ("jsonl", "parquet")
 LEVELS = ("article", "sentence")

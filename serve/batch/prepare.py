@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from serve.batch.readers import RawRecord
+from hypecheck.serve.batch.readers import RawRecord
 
 MIN_ARTICLE_CHARS = 200
 

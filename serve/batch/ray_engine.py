@@ -22,9 +22,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
-
-from serve.batch.job import BatchJob, ChunkResult, score_chunk
-from serve.batch.readers import RawRecord
+from hypecheck.serve.batch.job import BatchJob, ChunkResult, score_chunk
+from hypecheck.serve.batch.readers import RawRecord
 
 CHUNKS_PER_WORKER = 16  # chunks per actor in one window: each window loads the model once per actor
 
@@ -34,7 +33,7 @@ class ChunkScorer:
     (scores do not depend on the thread count); each call scores whole chunks."""
 
     def __init__(self, bundle: str, job: BatchJob) -> None:
-        from models.predictors import load_predictor
+        from hypecheck.models.predictors import load_predictor
 
         self.predictor = load_predictor(bundle, threads=1)
         self.job = job

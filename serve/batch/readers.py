@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from serve.inputs import MAX_BYTES, InputError
+from hypecheck.serve.inputs import MAX_BYTES, InputError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 

@@ -5,7 +5,7 @@ An article's score is the share of its sentences with the verdict ``overclaim`` 
 verdict counts); the summary's ``overall`` (mean of the three highest sentence scores) breaks ties.
 Groups are the folders the articles were read from. Reads an article-level Parquet file.
 
-Run: ``python -m serve.batch.report reports/batch/fakehealth.parquet``.
+Run: ``python -m hypecheck.serve.batch.report reports/batch/fakehealth.parquet``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Memory holds one chunk (a window of chunks on Ray), whatever the size of the input. Each scored
 chunk is written as numbered part files beside the output and then counted in the checkpoint
-(:mod:`serve.batch.checkpoint`); a rerun of the same command after a kill skips the committed
+(:mod:`hypecheck.serve.batch.checkpoint`); a rerun of the same command after a kill skips the committed
 records and goes on, and a rerun of a finished job does nothing. The output and its errors file
 appear, whole, only when every chunk is in.
 """
@@ -17,14 +17,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hypecheck.models.bundle import bundle_hash
+from hypecheck.serve.batch.checkpoint import Checkpoint
+from hypecheck.serve.batch.job import BatchJob, ChunkResult, score_chunk
+from hypecheck.serve.batch.readers import RawRecord, fingerprint, input_files, read_records
+from hypecheck.serve.batch.writers import join_parts, write_part
+from hypecheck.serve.inputs import InputError
 from tqdm import tqdm
-
-from models.bundle import bundle_hash
-from serve.batch.checkpoint import Checkpoint
-from serve.batch.job import BatchJob, ChunkResult, score_chunk
-from serve.batch.readers import RawRecord, fingerprint, input_files, read_records
-from serve.batch.writers import join_parts, write_part
-from serve.inputs import InputError
 
 ENGINES = ("local", "ray")
 
@@ -48,7 +47,7 @@ def _chunked(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord
 
 
 def _local_chunks(bundle: Path, job: BatchJob, chunks: Iterable[list[RawRecord]]) -> Iterator[ChunkResult]:
-    from models.predictors import load_predictor
+    from hypecheck.models.predictors import load_predictor
 
     predictor = load_predictor(bundle)
     for chunk in chunks:
@@ -129,7 +128,7 @@ def run_batch(
             yield chunk
 
     if engine == "ray":
-        from serve.batch.ray_engine import ray_chunks
+        from hypecheck.serve.batch.ray_engine import ray_chunks
 
         results = ray_chunks(bundle, job, chunks(), workers=workers)
     else:
