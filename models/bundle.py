@@ -16,6 +16,8 @@ from hypecheck.models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
 from hypecheck.models.sentences import SPLITTER_VERSION
 
 BUNDLE_FILE = "bundle.json"
+WEIGHTS = "model.safetensors"  # a transformer's weights
+BASELINE = "baseline.joblib"  # the TF-IDF baseline's models
 
 
 @dataclass(frozen=True)

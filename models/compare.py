@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import numpy as np
-from hypecheck.models.predictors import Predictor
+from hypecheck.models.prediction import Predictor
 from hypecheck.models.sentences import split_sentences
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity

@@ -11,9 +11,8 @@ from typing import Any
 
 import torch
 import transformers
-from hypecheck.models.bundle import BundleInfo
+from hypecheck.models.bundle import WEIGHTS, BundleInfo
 from hypecheck.models.network import HypeModel
-from hypecheck.models.predictors import WEIGHTS
 from safetensors.torch import load_file
 from transformers import AutoConfig, AutoTokenizer, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import SequenceClassifierOutput

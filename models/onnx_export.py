@@ -37,7 +37,8 @@ from hypecheck.models.onnx_predictor import (
     OnnxPredictor,
     source_digest,
 )
-from hypecheck.models.predictors import Predictor, TransformerPredictor
+from hypecheck.models.prediction import Predictor
+from hypecheck.models.predictors import TransformerPredictor
 
 OPSET = 17
 TOLERANCE = 0.005  # half a point of macro-F1 and AUROC

@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from hypecheck.models.bundle import BUNDLE_FILE, BundleInfo, bundle_hash
-from hypecheck.models.predictors import WEIGHTS, EncoderPredictor, Item
+from hypecheck.models.bundle import BUNDLE_FILE, WEIGHTS, BundleInfo, bundle_hash
+from hypecheck.models.prediction import EncoderPredictor, Item
 
 ONNX_FP32 = "model.onnx"
 ONNX_INT8 = "model.int8.onnx"

@@ -1,113 +1,22 @@
-"""Turning sentences into probabilities: one interface over the transformer and the TF-IDF baseline.
+"""Turning sentences into probabilities: the PyTorch transformer, the TF-IDF baseline, and the loader
+that opens any bundle as one of them (or as the ONNX Runtime encoder).
 
 The scoring core, evaluation and the MLflow pyfunc all call :func:`load_predictor` and
-``predict``; nothing else knows which kind of model sits behind a bundle.
+``predict`` (:mod:`hypecheck.models.prediction` defines the interface); nothing else knows which kind
+of model sits behind a bundle.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
-from hypecheck.models.bundle import BundleInfo, bundle_hash
-
-WEIGHTS = "model.safetensors"
-BASELINE = "baseline.joblib"
-
-
-@dataclass(frozen=True)
-class Probabilities:
-    """Per sentence: verdict (n x 3), reasons (n x 7) and claim strength (n x 4) probabilities."""
-
-    verdict: np.ndarray
-    reasons: np.ndarray
-    claim: np.ndarray
-
-    @property
-    def p_overclaim(self) -> np.ndarray:
-        return self.verdict[:, 0]
-
-
-Contexts = Sequence[str | None] | None  # per sentence, its article context (models.context)
-Item = tuple[str, str | None]  # a sentence and its context
-
-
-class Predictor(Protocol):
-    info: BundleInfo
-    hash: str
-    runtime: str  # what computes the scores: pytorch-fp32, onnxruntime-int8, scikit-learn, ...
-
-    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities: ...
-
-
-def _softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    scaled = logits / temperature
-    scaled = scaled - scaled.max(axis=1, keepdims=True)
-    exp = np.exp(scaled)
-    return exp / exp.sum(axis=1, keepdims=True)
-
-
-def _sigmoid(logits: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-logits))
-
-
-class EncoderPredictor:
-    """Shared by the PyTorch and ONNX Runtime encoders: sentences sorted by length, batches padded
-    only to their own longest sentence, outputs put back in input order.
-
-    Contexts are used only by a bundle trained with a context mode (``info.context``); any other
-    bundle scores the sentence alone, as it was trained.
-    """
-
-    info: BundleInfo
-    hash: str
-    batch_size: int
-
-    def _heads(self, batch: list[Item]) -> dict[str, np.ndarray]:
-        """Head logits of one batch."""
-        raise NotImplementedError
-
-    def _map_batches(self, batches: list[list[Item]]) -> Iterable[dict[str, np.ndarray]]:
-        """Head logits of each batch, in order: one after another unless a runtime can do better."""
-        return map(self._heads, batches)
-
-    def logits(self, texts: Sequence[str], contexts: Contexts = None) -> dict[str, np.ndarray]:
-        """Raw head outputs in input order (what temperature scaling is fitted on)."""
-        if contexts is None or not self.info.context:
-            contexts = [None] * len(texts)
-        items = list(zip(texts, contexts, strict=True))
-        order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + len(items[i][1] or ""))
-        outputs: dict[str, list[np.ndarray]] = {"verdict": [], "reasons": [], "claim": []}
-        batches = [
-            [items[i] for i in order[start : start + self.batch_size]]
-            for start in range(0, len(order), self.batch_size)
-        ]
-        for heads in self._map_batches(batches):
-            for name, parts in outputs.items():
-                parts.append(heads[name])
-        inverse = np.argsort(order)
-        width = {
-            "verdict": len(self.info.verdicts),
-            "reasons": len(self.info.reasons),
-            "claim": len(self.info.claim_strengths),
-        }
-        return {
-            name: (np.concatenate(parts)[inverse] if parts else np.zeros((0, width[name]), dtype=np.float32))
-            for name, parts in outputs.items()
-        }
-
-    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
-        raw = self.logits(texts, contexts)
-        return Probabilities(
-            verdict=_softmax(raw["verdict"], self.info.temperature),
-            reasons=_sigmoid(raw["reasons"]),
-            claim=_softmax(raw["claim"]),
-        )
+from hypecheck.models.bundle import BASELINE, WEIGHTS, BundleInfo, bundle_hash
+from hypecheck.models.onnx_predictor import ONNX_INT8, OnnxPredictor, int8_gate_passed
+from hypecheck.models.prediction import Contexts, EncoderPredictor, Item, Predictor, Probabilities
 
 
 class TransformerPredictor(EncoderPredictor):
@@ -186,8 +95,6 @@ def load_predictor(
     info = BundleInfo.load(directory)
     if info.kind == "transformer":
         if backend == "onnx" or (backend == "auto" and _int8_ready(directory)):
-            from hypecheck.models.onnx_predictor import ONNX_INT8, OnnxPredictor
-
             if not (directory / ONNX_INT8).is_file():
                 raise FileNotFoundError(f"{directory} has no {ONNX_INT8} (run `hypecheck export`)")
             return OnnxPredictor(directory, threads=threads)
@@ -202,6 +109,4 @@ def _int8_ready(directory: Path) -> bool:
     an environment MLflow rebuilt from the model's requirements)."""
     if importlib.util.find_spec("onnxruntime") is None:
         return False
-    from hypecheck.models.onnx_predictor import int8_gate_passed
-
     return int8_gate_passed(directory)

@@ -16,7 +16,7 @@ import numpy as np
 from hypecheck.models.checklist import checklist
 from hypecheck.models.context import sentence_contexts
 from hypecheck.models.labels import OVERCLAIM
-from hypecheck.models.predictors import Contexts, Predictor, Probabilities
+from hypecheck.models.prediction import Contexts, Predictor, Probabilities
 from hypecheck.models.quotes import is_quoted, quote_regions
 from hypecheck.models.sentences import split_sentences
 from hypecheck.models.suggestions import suggest

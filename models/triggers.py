@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hypecheck.models.predictors import Contexts, Predictor
+from hypecheck.models.prediction import Contexts, Predictor
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 MAX_WORDS = 60

@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from hypecheck.models.predictors import Predictor
+from hypecheck.models.prediction import Predictor
 from hypecheck.models.scoring import DocumentScore, ScoreOptions, score_documents
 
 

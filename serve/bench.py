@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 from hypecheck.models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, physical_cores, read_record
-from hypecheck.models.predictors import Predictor
+from hypecheck.models.prediction import Predictor
 from hypecheck.models.registry import resolve_bundle
 from hypecheck.serve.loadtest import REPORTS, documents, run, written_sentences
 from hypecheck.serve.local_server import start_local_server

@@ -11,7 +11,8 @@ from hypecheck.models.predictors import TransformerPredictor
 from hypecheck.models.scoring import ScoreOptions, score_documents
 from hypecheck.models.sentences import split_sentences
 from hypecheck.training.config import CONFIG_DIR, TrainConfig
-from hypecheck.training.dataset import Example, with_context
+from hypecheck.training.dataset import with_context
+from hypecheck.training.examples import Example
 
 from tests.conftest import needs_shared
 

@@ -16,7 +16,8 @@ from hypecheck.models.onnx_export import (
     write_record,
 )
 from hypecheck.models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, read_record
-from hypecheck.models.predictors import TransformerPredictor, _softmax, load_predictor
+from hypecheck.models.prediction import _softmax
+from hypecheck.models.predictors import TransformerPredictor, load_predictor
 from hypecheck.models.scoring import ScoreOptions, score_documents
 from typer.testing import CliRunner
 

@@ -5,7 +5,8 @@ import random
 import numpy as np
 from hypecheck.models.checklist import checklist
 from hypecheck.models.compare import compare_texts
-from hypecheck.models.predictors import Probabilities, load_predictor
+from hypecheck.models.prediction import Probabilities
+from hypecheck.models.predictors import load_predictor
 from hypecheck.models.quotes import is_quoted, quote_regions
 from hypecheck.models.scoring import ScoreOptions, score_documents, score_units
 from hypecheck.models.suggestions import rewrite

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import joblib
 import numpy as np
-from hypecheck.models.bundle import BundleInfo
+from hypecheck.models.bundle import BASELINE, BundleInfo
 from hypecheck.models.labels import REASONS
-from hypecheck.models.predictors import BASELINE
 from hypecheck.training.config import TrainConfig
-from hypecheck.training.dataset import Example
+from hypecheck.training.examples import Example
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression

@@ -13,13 +13,14 @@ import json
 import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from hypecheck.models.context import sentence_contexts
-from hypecheck.models.labels import CLAIM_STRENGTHS, OVERCLAIM, REASONS, VERDICTS, LabelledUnit
+from hypecheck.models.labels import LabelledUnit
 from hypecheck.training.config import TrainConfig
 from hypecheck.training.corpus import load_own_units
+from hypecheck.training.examples import Example, from_unit
 from hypecheck.training.paths import SharedDataMissing
+from hypecheck.training.self_training import pseudo_examples
 from hypecheck.training.splits import split_of
 
 log = logging.getLogger(__name__)
@@ -27,41 +28,6 @@ REAL_SOURCES = frozenset({"fakehealth_story", "fakehealth_release", "cardiff"})
 # Sources whose units are whole articles' sentences in reading order (the seed's real half too),
 # so each unit's article context can be rebuilt from its neighbours.
 ARTICLE_SOURCES = REAL_SOURCES | {"seed_fakehealth"}
-
-
-@dataclass(frozen=True)
-class Example:
-    text: str
-    source: str
-    group: str
-    split: str
-    verdict: int  # index into VERDICTS, -1 when unlabelled
-    reasons: tuple[float, ...] | None  # multi-hot over REASONS, None when unlabelled
-    claim: int  # index into CLAIM_STRENGTHS, -1 when unlabelled
-    topic: str | None = None
-    register: str | None = None
-    aux_task: str | None = None  # an auxiliary corpus's task (see AUX_TASKS), trained but never served
-    aux_label: float = -1.0
-    context: str | None = None  # the article context read with the sentence (models.context)
-    verdict_probs: tuple[float, ...] | None = None  # a teacher's soft verdict (distillation); verdict is -1
-
-
-def from_unit(unit: LabelledUnit, *, with_reasons: bool = True) -> Example:
-    verdict = VERDICTS.index(unit.verdict) if unit.verdict else -1
-    reasons = None
-    if with_reasons and unit.verdict:
-        reasons = tuple(float(r in unit.reasons) for r in REASONS)
-    return Example(
-        text=unit.text,
-        source=unit.source,
-        group=unit.group,
-        split=split_of(unit.group),
-        verdict=verdict,
-        reasons=reasons,
-        claim=CLAIM_STRENGTHS.index(unit.claim_strength) if unit.claim_strength else -1,
-        topic=unit.topic,
-        register=unit.register,
-    )
 
 
 def _shared_units(config: TrainConfig) -> list[LabelledUnit]:
@@ -157,8 +123,6 @@ def build_examples(config: TrainConfig) -> list[Example]:
         seen.add(key)
         examples.append(example)
     if config.pseudo_teacher:
-        from hypecheck.training.self_training import pseudo_examples
-
         examples += pseudo_examples(config, exclude=seen)
     return examples
 
@@ -184,7 +148,3 @@ def fingerprint(examples: list[Example]) -> str:
             ).encode()
         )
     return digest.hexdigest()[:16]
-
-
-def is_overclaim(example: Example) -> bool:
-    return example.verdict == VERDICTS.index(OVERCLAIM)

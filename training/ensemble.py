@@ -13,35 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
 
-from hypecheck.models.predictors import Probabilities, load_predictor
+from hypecheck.models.predictors import load_predictor
 from hypecheck.models.registry import resolve_bundle
 from hypecheck.training.config import CONFIG_DIR, TrainConfig
 from hypecheck.training.evaluate import REPORTS, evaluation_sets, predict
 from hypecheck.training.metrics import best_threshold, compute
+from hypecheck.training.mixing import mix, parse_weights
 from hypecheck.training.train import reference_splits
 
 REPORTED = ("macro_f1", "overclaim_f1", "auroc", "ece", "reason_micro_f1")
-
-
-def parse_weights(spec: str, count: int) -> list[float]:
-    """``"0.7,0.3"`` -> weights summing to 1; empty -> equal weights."""
-    weights = [float(w) for w in spec.split(",") if w.strip()] or [1.0] * count
-    if len(weights) != count:
-        raise ValueError(f"{len(weights)} weights for {count} models")
-    total = sum(weights)
-    return [w / total for w in weights]
-
-
-def mix(parts: Sequence[Probabilities], weights: Sequence[float]) -> Probabilities:
-    """The weighted mean of each head's probabilities."""
-    return Probabilities(
-        **{
-            head: sum(w * getattr(p, head) for p, w in zip(parts, weights, strict=True))
-            for head in ("verdict", "reasons", "claim")
-        }
-    )
 
 
 def main() -> None:

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 from hypecheck.models.labels import VERDICTS
-from hypecheck.models.predictors import Predictor, Probabilities
+from hypecheck.models.prediction import Predictor, Probabilities
 from hypecheck.training.config import TrainConfig
-from hypecheck.training.dataset import REAL_SOURCES, Example, from_unit, with_context
+from hypecheck.training.dataset import REAL_SOURCES, with_context
+from hypecheck.training.examples import Example, from_unit
 from hypecheck.training.metrics import compute, reliability_bins, verdict_confusion
 from hypecheck.training.paths import REPO_ROOT, SharedDataMissing
 

@@ -7,8 +7,8 @@ from itertools import pairwise
 
 import numpy as np
 from hypecheck.models.labels import REASONS, VERDICTS
-from hypecheck.models.predictors import Probabilities
-from hypecheck.training.dataset import Example
+from hypecheck.models.prediction import Probabilities
+from hypecheck.training.examples import Example
 from sklearn.metrics import confusion_matrix, f1_score, roc_auc_score
 
 

@@ -11,17 +11,20 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from hypecheck.models.context import context_at
 from hypecheck.models.labels import OVERCLAIM, VERDICTS
+from hypecheck.models.prediction import Probabilities
+from hypecheck.models.predictors import load_predictor
+from hypecheck.models.registry import resolve_bundle
+from hypecheck.models.sentences import split_sentences
+from hypecheck.training.articles import all_articles
 from hypecheck.training.config import TrainConfig
+from hypecheck.training.examples import Example
+from hypecheck.training.mixing import mix, parse_weights
 from hypecheck.training.paths import SharedDataMissing
 from hypecheck.training.splits import split_of
-
-if TYPE_CHECKING:
-    from hypecheck.models.predictors import Probabilities
 
 log = logging.getLogger(__name__)
 MIN_CHARS, MAX_CHARS = 25, 400  # fragments and run-on extraction debris teach nothing
@@ -43,9 +46,6 @@ class Candidate:
 
 def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[Candidate]:
     """Up to ``limit`` unannotated sentences from train-split articles."""
-    from hypecheck.models.sentences import split_sentences
-    from hypecheck.training.articles import all_articles
-
     pool = []
     for article in all_articles():
         if split_of(article.id) != "train":
@@ -59,13 +59,9 @@ def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[Candid
 
 
 def teacher_probabilities(config: TrainConfig, candidates: list[Candidate]) -> tuple[Probabilities, float]:
-    """The teachers' probabilities mixed with ``pseudo_weights`` (:func:`hypecheck.training.ensemble.mix`),
+    """The teachers' probabilities mixed with ``pseudo_weights`` (:func:`hypecheck.training.mixing.mix`),
     each teacher reading the candidates with its own context mode; and the first teacher's reason
     threshold."""
-    from hypecheck.models.predictors import load_predictor
-    from hypecheck.models.registry import resolve_bundle
-    from hypecheck.training.ensemble import mix, parse_weights
-
     references = [r.strip() for r in config.pseudo_teacher.split(",") if r.strip()]
     weights = parse_weights(config.pseudo_weights, len(references))
     teachers = [load_predictor(resolve_bundle(reference)) for reference in references]
@@ -74,12 +70,10 @@ def teacher_probabilities(config: TrainConfig, candidates: list[Candidate]) -> t
     return mix(parts, weights), teachers[0].info.reason_threshold
 
 
-def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list:
+def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list[Example]:
     """Teacher-labelled examples. Hard (self-training): the verdict (and reasons for overclaims)
     where the teacher is confident. Soft (``pseudo_soft``, distillation): every candidate, with the
     teacher's verdict and reason probabilities as targets."""
-    from hypecheck.training.dataset import Example
-
     try:
         candidates = candidate_sentences(config.seed, config.pseudo_limit, exclude)
     except SharedDataMissing as missing:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from hypecheck.models.bundle import BundleInfo
+from hypecheck.models.bundle import WEIGHTS, BundleInfo
 from hypecheck.models.labels import VERDICTS
 from hypecheck.models.network import HypeModel, encode
-from hypecheck.models.predictors import WEIGHTS
 from hypecheck.training.config import TrainConfig
-from hypecheck.training.dataset import AUX_TASKS, Example
+from hypecheck.training.dataset import AUX_TASKS
+from hypecheck.training.examples import Example
 from safetensors.torch import save_file
 from torch import nn
 from tqdm.auto import tqdm

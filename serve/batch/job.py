@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hypecheck.models.predictors import Predictor
+from hypecheck.models.prediction import Predictor
 from hypecheck.models.scoring import ScoreOptions, model_card, score_documents, score_units
 from hypecheck.serve.batch.prepare import Article, Rejection, prepare
 from hypecheck.serve.batch.readers import Fields, RawRecord
