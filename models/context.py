@@ -1,7 +1,7 @@
 """Article context: the second segment a sentence is read with.
 
-LABELS.md asks annotators to judge each sentence in its article ("a sentence may only become an
-extrapolation because the article says the study was in mice"). A bundle trained with a context
+``data/GUIDELINES.md`` has annotators judge each sentence in its article: a result can be an
+extrapolation only because the paragraph before said the study was in rats. A bundle trained with a context
 mode reads each sentence together with its headline and/or the sentence before it; the mode travels
 in ``bundle.json`` so training, evaluation and every scoring door build the same second segment.
 """

@@ -1,4 +1,4 @@
-"""The label schema of ``LABELS.md``: verdicts, reasons, claim strength and the labelled-unit record.
+"""The label schema of ``data/GUIDELINES.md``: verdicts, reasons, claim strength and the labelled unit.
 
 Every other module imports these names; no label string is spelled anywhere else.
 """
@@ -87,7 +87,7 @@ CONFIDENCES: tuple[str, ...] = ("high", "low")
 
 
 class LabelError(ValueError):
-    """A record that does not follow LABELS.md."""
+    """A record that does not follow the label guidelines (``data/GUIDELINES.md``)."""
 
 
 def text_hash(text: str) -> str:
