@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from hypecheck.models.scoring import DocumentScore, ScoreOptions
+from hypecheck.models.version import VERSION
 from hypecheck.serve.batcher import MicroBatcher
 from hypecheck.serve.guards import BodyLimit, KeysAndRateLimit, error_body
 from hypecheck.serve.inputs import Document, InputError, docx_text, read_document
@@ -80,7 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(
         title="hypecheck",
-        version="0.1.0",
+        version=VERSION,
         lifespan=lifespan,
         description="Scores health writing for hype and overclaiming, sentence by sentence.",
     )

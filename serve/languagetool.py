@@ -9,8 +9,9 @@ from typing import Any
 
 from hypecheck.models.labels import OVERCLAIM, REASON_DESCRIPTIONS
 from hypecheck.models.scoring import DocumentScore
+from hypecheck.models.version import VERSION
 
-SOFTWARE = {"name": "hypecheck", "version": "0.1.0", "apiVersion": 1, "premium": False, "status": ""}
+SOFTWARE = {"name": "hypecheck", "version": VERSION, "apiVersion": 1, "premium": False, "status": ""}
 
 
 def parse_check_form(form: dict[str, str]) -> str:

@@ -7,7 +7,9 @@ overrides it. Telemetry is off before mlflow is imported anywhere in this proces
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -25,16 +27,38 @@ OFFLINE_ENV = {
     "TRANSFORMERS_OFFLINE": "1",
     "ORT_DISABLE_TELEMETRY": "1",
 }
-PIP_REQUIREMENTS = [
-    "torch==2.13.0",
-    "transformers>=5.0,<6",
-    "scikit-learn>=1.6,<2",
-    "blingfire==0.1.8",
+# What the pyfunc imports when MLflow rebuilds its environment; the versions are hypecheck's own.
+PYFUNC_PACKAGES = (
+    "torch",
+    "transformers",
+    "scikit-learn",
+    "blingfire",
     "safetensors",
     "numpy",
     "pandas",
     "joblib",
-]
+)
+
+
+def pip_requirements(packages: tuple[str, ...] = PYFUNC_PACKAGES) -> list[str]:
+    """``packages`` with the version specifiers of the installed hypecheck's metadata, so the pins of
+    ``pyproject.toml`` are written once (markers such as an extra are dropped: the model needs them all).
+    """
+    declared = {}
+    for line in metadata.requires("hypecheck") or []:
+        requirement = line.split(";")[0].strip()
+        name = re.match(r"[A-Za-z0-9._-]+", requirement)
+        if name:
+            declared[canonical(name.group())] = requirement
+    missing = [p for p in packages if canonical(p) not in declared]
+    if missing:
+        raise LookupError(f"hypecheck does not declare {', '.join(missing)} (pyproject.toml dependencies)")
+    return [declared[canonical(p)] for p in packages]
+
+
+def canonical(name: str) -> str:
+    """A distribution name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def offline() -> None:
@@ -92,7 +116,7 @@ def log_run(
             python_model=str(REPO_ROOT / "models" / "pyfunc.py"),
             artifacts={BUNDLE_ARTIFACT: str(bundle_dir)},
             code_paths=[str(REPO_ROOT / "models")],
-            pip_requirements=PIP_REQUIREMENTS,
+            pip_requirements=pip_requirements(),
             signature=_signature(),
             registered_model_name=MODEL_NAME,
         )
