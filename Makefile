@@ -13,7 +13,7 @@ export ORT_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format data-stats splitter-bench batch-bench bench clean
+.PHONY: help setup run test lint typecheck format data-stats splitter-bench batch-bench bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -31,13 +31,19 @@ setup: $(STAMP) ## Create .venv with torch (CPU) and hypecheck installed
 run: setup ## The main job: train the default model on first use, then check a sample article
 	$(BIN)/hypecheck demo
 
-test: setup ## Lint, then run the test suite
-	$(BIN)/ruff check .
+test: lint typecheck ## ruff check, ruff format --check, mypy, then the test suite
 	$(BIN)/python -m pytest
 
 lint: setup ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy cannot follow setuptools' package-dir mapping, so it reads the packages through links named the
+# way Python imports them: build/typecheck/hypecheck/models -> models, and so on.
+typecheck: setup ## mypy, as configured in pyproject.toml
+	@mkdir -p build/typecheck/hypecheck
+	@for package in models training serve; do ln -sfn "$(CURDIR)/$$package" build/typecheck/hypecheck/$$package; done
+	$(BIN)/mypy
 
 format: setup ## Apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -56,4 +62,4 @@ bench: setup ## Inference speed: model only, hardware limit, API, naive pipeline
 	$(BIN)/python -m hypecheck.serve.bench $(if $(MODEL),--model $(MODEL))
 
 clean: ## Remove build outputs (keeps .venv, the MLflow store and trained models)
-	rm -rf build dist *.egg-info .pytest_cache .ruff_cache reports test-output
+	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache reports test-output

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 import torch
 from hypecheck.models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
 from torch import nn
-from transformers import AutoModel, PretrainedConfig, PreTrainedTokenizerBase
+from transformers import AutoModel, PretrainedConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 
 class HypeModel(nn.Module):
     """Encoder plus verdict, reason and claim-strength heads over mean-pooled token states."""
 
-    def __init__(self, encoder: nn.Module, dropout: float = 0.1) -> None:
+    def __init__(self, encoder: PreTrainedModel, dropout: float = 0.1) -> None:
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size

@@ -202,7 +202,9 @@ def log_to_registry(directory: Path, record: dict[str, Any], model_name: str) ->
         found = client.get_model_version(model_name, version)
     except MlflowException:
         return {"logged": False, "why": f"{model_name} has no version {version} in {default_tracking_uri()}"}
-    model_id = found.model_id or found.source.removeprefix("models:/")
+    model_id = found.model_id or (found.source or "").removeprefix("models:/")
+    if not model_id or not found.run_id:
+        return {"logged": False, "why": f"version {version} of {model_name} has no logged model and run"}
     stored = [a.path for a in client.list_logged_model_artifacts(model_id, "artifacts") if a.is_dir]
     local = json.loads((directory / BUNDLE_FILE).read_text())
     location = client.get_model_version_download_uri(model_name, version)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import mlflow.models
-import mlflow.pyfunc
+from mlflow.pyfunc import PythonModel
 
 BUNDLE_ARTIFACT = "bundle"
 
 
-class HypecheckModel(mlflow.pyfunc.PythonModel):
+class HypecheckModel(PythonModel):
     """Input: a DataFrame with a ``text`` column of single units. Output: one row of scores each."""
 
     def load_context(self, context: Any) -> None:

@@ -193,7 +193,7 @@ def score_documents(
     card = model_card(predictor)
     out, cursor = [], 0
     for doc in spans:
-        sentences = flat[cursor : cursor + len(doc)]
+        scored = flat[cursor : cursor + len(doc)]
         cursor += len(doc)
-        out.append(DocumentScore(sentences=sentences, summary=summarize(sentences), model=card))
+        out.append(DocumentScore(sentences=scored, summary=summarize(scored), model=card))
     return out

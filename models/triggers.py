@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from hypecheck.models.prediction import Contexts, Predictor
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -45,13 +46,14 @@ def without(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def occlusion_triggers(
     predictor: Predictor,
     texts: Sequence[str],
-    base: Sequence[float],
+    base: np.ndarray,
     contexts: Contexts = None,
     *,
     top_k: int = 3,
     min_weight: float = 0.02,
 ) -> list[list[Trigger]]:
-    """For each text, up to ``top_k`` words whose removal lowers ``p_overclaim`` by ``min_weight`` or more.
+    """For each text, up to ``top_k`` words whose removal lowers ``p_overclaim`` (``base``, as scored
+    whole) by ``min_weight`` or more.
 
     Only the sentence's own words are occluded; its context (if any) stays as it was scored."""
     contexts = contexts or [None] * len(texts)
