@@ -37,9 +37,9 @@ def test_ci_runs_exactly_make_test():
     assert not [line for line in lines if any(tool in line for tool in ("pytest", "ruff", "mypy"))]
 
 
-def test_the_type_checker_covers_the_models_package():
+def test_the_type_checker_covers_the_models_and_training_packages():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
-    assert "hypecheck.models" in config["packages"]
+    assert {"hypecheck.models", "hypecheck.training"} <= set(config["packages"])
     assert config["disallow_untyped_defs"] is True
 
 

@@ -170,7 +170,7 @@ def second_pass_sample(batch_paths: list[Path], out_path: Path, n: int = 500, se
 
 def merge_batches(work_dir: Path, out_path: Path = REAL_ANNOTATIONS) -> int:
     """Merge every ``batch_NN.json`` with its ``labels_NN.jsonl`` into the committed annotation file."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for batch_path in sorted(work_dir.glob("batch_*.json")):
         labels_path = work_dir / batch_path.name.replace("batch_", "labels_").replace(".json", ".jsonl")
         batch = json.loads(batch_path.read_text(encoding="utf-8"))

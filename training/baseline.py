@@ -41,11 +41,11 @@ def train_baseline(config: TrainConfig, train: list[Example], out_dir: Path) -> 
     verdict = _classifier(config.seed, calibrate=True).fit(
         [e.text for e in labelled], [e.verdict for e in labelled]
     )
-    with_reasons = [e for e in labelled if e.reasons is not None]
-    texts = [e.text for e in with_reasons]
+    with_reasons = [(e.text, e.reasons) for e in labelled if e.reasons is not None]
+    texts = [text for text, _ in with_reasons]
     reasons = []
     for j, _ in enumerate(REASONS):
-        target = np.array([e.reasons[j] for e in with_reasons]).astype(int)
+        target = np.array([multi_hot[j] for _, multi_hot in with_reasons]).astype(int)
         reasons.append(_classifier(config.seed, calibrate=False).fit(texts, target))
     claimed = [e for e in train if e.claim >= 0]
     claim = _classifier(config.seed, calibrate=False).fit(

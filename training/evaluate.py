@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from hypecheck.models.labels import VERDICTS
@@ -84,8 +85,8 @@ def breakdown(examples: Sequence[Example], probs: Probabilities, field: str, thr
     return out
 
 
-def confident_errors(examples: Sequence[Example], probs: Probabilities, n: int = 30) -> list[dict]:
-    rows = []
+def confident_errors(examples: Sequence[Example], probs: Probabilities, n: int = 30) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     for i, e in enumerate(examples):
         if e.verdict < 0:
             continue

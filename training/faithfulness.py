@@ -14,6 +14,7 @@ import random
 
 import numpy as np
 from hypecheck.models.labels import OVERCLAIM
+from hypecheck.models.prediction import Predictor
 from hypecheck.models.predictors import load_predictor
 from hypecheck.models.registry import resolve_bundle
 from hypecheck.models.scoring import ScoreOptions, score_units
@@ -40,7 +41,7 @@ def random_spans(
 
 
 def measure(
-    predictor,  # noqa: ANN001
+    predictor: Predictor,
     texts: list[str],
     contexts: list[str | None] | None = None,
     seed: int = 0,

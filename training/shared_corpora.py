@@ -15,11 +15,14 @@ import json
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypecheck.models.labels import CLAIM_STRENGTHS, LabelledUnit, text_hash
 from hypecheck.training.paths import corpus_dir
 from hypecheck.training.splits import SPLITS, split_of
+
+if TYPE_CHECKING:
+    from datasets import DatasetDict
 
 ADVICE = ("none", "weak", "strong")
 
@@ -40,7 +43,7 @@ def _unit(text: str, source: str, group: str, **fields: Any) -> dict[str, Any]:
     return {**unit.to_dict(), "label": label}
 
 
-def to_dataset_dict(rows: Iterable[dict[str, Any]]):  # noqa: ANN201 - datasets is imported lazily
+def to_dataset_dict(rows: Iterable[dict[str, Any]]) -> DatasetDict:
     """Grouped train/validation/test ``DatasetDict`` of record rows (empty splits are kept)."""
     from datasets import Dataset, DatasetDict
 
@@ -237,6 +240,6 @@ CORPORA: dict[str, Callable[[], list[dict[str, Any]]]] = {
 }
 
 
-def load_corpus(name: str):  # noqa: ANN201 - datasets is imported lazily
+def load_corpus(name: str) -> DatasetDict:
     """One shared corpus as a grouped ``DatasetDict``."""
     return to_dataset_dict(CORPORA[name]())

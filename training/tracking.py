@@ -131,13 +131,15 @@ def _signature() -> Any:
     from mlflow.models import ModelSignature
     from mlflow.types import ColSpec, Schema
 
-    outputs = [
-        ColSpec("double", "p_overclaim"),
-        ColSpec("string", "verdict"),
-        ColSpec("string", "reasons"),
-        ColSpec("string", "claim_strength"),
-    ]
-    return ModelSignature(inputs=Schema([ColSpec("string", "text")]), outputs=Schema(outputs))
+    outputs = Schema(
+        [
+            ColSpec("double", "p_overclaim"),
+            ColSpec("string", "verdict"),
+            ColSpec("string", "reasons"),
+            ColSpec("string", "claim_strength"),
+        ]
+    )
+    return ModelSignature(inputs=Schema([ColSpec("string", "text")]), outputs=outputs)
 
 
 def _maybe_promote(client: Any, version: str, score: float | None) -> bool:

