@@ -17,7 +17,25 @@ from hypecheck.models.sentences import SPLITTER_VERSION
 
 BUNDLE_FILE = "bundle.json"
 WEIGHTS = "model.safetensors"  # a transformer's weights
-BASELINE = "baseline.joblib"  # the TF-IDF baseline's models
+BASELINE = "baseline.skops"  # the TF-IDF baseline's models, as data (skops)
+PICKLED_BASELINE = "baseline.joblib"  # what older bundles hold; read only when trusted
+# Files that Python unpickles (or torch.load does) to read: opening one runs whatever code it holds.
+PICKLE_SUFFIXES = (".joblib", ".pkl", ".pickle", ".pt", ".pth", ".bin", ".ckpt")
+
+
+class UntrustedBundle(ValueError):
+    """A bundle holding pickled files, refused unless the user vouches for it (``--trust-bundle``)."""
+
+
+def check_no_pickles(directory: Path, trust_bundle: bool) -> None:
+    """Raise :class:`UntrustedBundle` when ``directory`` holds a pickle and nobody vouched for it."""
+    pickles = sorted(p.name for p in directory.rglob("*") if p.suffix.lower() in PICKLE_SUFFIXES)
+    if pickles and not trust_bundle:
+        raise UntrustedBundle(
+            f"{directory} holds {', '.join(pickles)}: pickled files run code when they are opened. "
+            "Retrain the model (bundles are saved as data now), or pass --trust-bundle if you made "
+            "this bundle yourself."
+        )
 
 
 @dataclass(frozen=True)

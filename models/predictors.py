@@ -14,9 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from hypecheck.models.bundle import BASELINE, WEIGHTS, BundleInfo, bundle_hash
+from hypecheck.models.bundle import (
+    BASELINE,
+    PICKLED_BASELINE,
+    WEIGHTS,
+    BundleInfo,
+    bundle_hash,
+    check_no_pickles,
+)
 from hypecheck.models.onnx_predictor import ONNX_INT8, OnnxPredictor, int8_gate_passed
 from hypecheck.models.prediction import Contexts, EncoderPredictor, Item, Predictor, Probabilities
+
+# What the baseline's skops file may contain beyond the types skops trusts by itself: anything else
+# in a file is refused.
+BASELINE_TYPES = ["sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration"]
 
 
 class TransformerPredictor(EncoderPredictor):
@@ -52,16 +63,23 @@ class TransformerPredictor(EncoderPredictor):
 
 
 class BaselinePredictor:
-    """TF-IDF and logistic regression: the yardstick, and the fallback when no transformer exists."""
+    """TF-IDF and logistic regression: the yardstick, and the fallback when no transformer exists.
+    Read from a skops file, which holds data and a list of types, never code; an older bundle's
+    pickle only when the caller vouched for it (``load_predictor`` checks)."""
 
     runtime = "scikit-learn"
 
     def __init__(self, directory: Path) -> None:
-        import joblib
-
         self.info = BundleInfo.load(directory)
         self.hash = bundle_hash(directory)
-        self.models = joblib.load(directory / BASELINE)
+        if (directory / BASELINE).is_file():
+            import skops.io
+
+            self.models = skops.io.load(directory / BASELINE, trusted=BASELINE_TYPES)
+        else:
+            import joblib
+
+            self.models = joblib.load(directory / PICKLED_BASELINE)
 
     def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
         """Scores the sentence alone: the n-gram baseline has no use for a second segment."""
@@ -80,15 +98,21 @@ BACKENDS = ("auto", "torch", "onnx")
 
 
 def load_predictor(
-    directory: str | Path, *, backend: str | None = None, threads: int | None = None
+    directory: str | Path,
+    *,
+    backend: str | None = None,
+    threads: int | None = None,
+    trust_bundle: bool = False,
 ) -> Predictor:
     """Open any bundle folder as a predictor.
 
     ``backend`` (default ``HYPECHECK_BACKEND``, else ``auto``): ``auto`` serves a transformer from
     its int8 ONNX file when ``hypecheck export`` gated it on validation quality, else PyTorch;
     ``torch`` and ``onnx`` force one. ``threads``: compute threads (default: physical cores).
+    A bundle holding a pickle is refused (:class:`UntrustedBundle`) unless ``trust_bundle``.
     """
     directory = Path(directory)
+    check_no_pickles(directory, trust_bundle)
     backend = backend or os.environ.get("HYPECHECK_BACKEND") or "auto"
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-SPLITTER_VERSION = "blingfire-0.1.8+lines-1"
+SPLITTER_VERSION = "blingfire-0.1.8+lines-2"
 
 _BLOCK = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x1c-\x1e\x85]+")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2023\u25e6\u2043\u2219]|\d{1,3}[.)])\s+")
@@ -75,7 +75,9 @@ def split_sentences(text: str, segment: Segment | None = None) -> list[Sentence]
     """Split ``text`` into sentences with offsets.
 
     Lines are never joined, surrounding whitespace and list markers ("- ", "2. ") are not part of a
-    sentence, and every other non-space character belongs to exactly one sentence. ``segment``
+    sentence, and every other non-space character belongs to exactly one piece; a piece with no
+    letter or digit in it ("...!!!", a rule of dashes, zero-width characters, a byte-order mark)
+    says nothing to score and is not a sentence. ``segment``
     swaps the in-block splitter (Bling Fire) for another: the benchmark compares candidates this way.
     """
     segment = segment or _blingfire
@@ -87,5 +89,6 @@ def split_sentences(text: str, segment: Segment | None = None) -> list[Sentence]
         if not block.strip():
             continue
         pieces = segment(block)
-        sentences.extend(_fill_gaps(block, offset, _align(block, offset, pieces)))
+        pieces_found = _fill_gaps(block, offset, _align(block, offset, pieces))
+        sentences.extend(s for s in pieces_found if any(char.isalnum() for char in s.text))
     return sentences

@@ -67,7 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from hypecheck.models.registry import resolve_bundle
 
         predictor = load_predictor(
-            resolve_bundle(settings.model), backend=settings.backend, threads=settings.threads
+            resolve_bundle(settings.model),
+            backend=settings.backend,
+            threads=settings.threads,
+            trust_bundle=settings.trust_bundle,
         )
         predictor.predict(["Warm-up sentence for the model."])
         app.state.predictor = predictor
@@ -106,11 +109,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def _document(text: str | None, html: str | None) -> Document:
         body = text if text is not None else html or ""
         _check_length(body)
-        if not body.strip():
-            raise ApiError(422, "empty_document", "the document is empty")
-        if "\x00" in body:
-            raise ApiError(422, "binary_document", "the document contains NUL characters")
-        return read_document(body, kind="html" if html is not None else "text")
+        try:
+            return read_document(body, "the document", kind="html" if html is not None else "text")
+        except InputError as error:
+            code = {"empty": "empty_document", "undecodable": "binary_document"}.get(error.reason)
+            raise ApiError(422, code or "unreadable_document", str(error)) from None
 
     async def _score(texts: list[str], options: ScoreOptions) -> list[DocumentScore]:
         try:

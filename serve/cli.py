@@ -32,13 +32,14 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _predictor(model: str | None):  # noqa: ANN202 - models.predictors is imported lazily
+def _predictor(model: str | None, trust_bundle: bool):  # noqa: ANN202 - imported lazily
+    from hypecheck.models.bundle import UntrustedBundle
     from hypecheck.models.predictors import load_predictor
     from hypecheck.models.registry import ModelNotFound, resolve_bundle
 
     try:
-        return load_predictor(resolve_bundle(model))
-    except (ModelNotFound, FileNotFoundError) as error:
+        return load_predictor(resolve_bundle(model), trust_bundle=trust_bundle)
+    except (ModelNotFound, FileNotFoundError, UntrustedBundle) as error:
         raise _fail(str(error)) from None
 
 
@@ -52,6 +53,9 @@ def check(
     config: Path | None = typer.Option(None, help="Project config (default: nearest .hypecheck.toml)."),
     color: bool | None = typer.Option(
         None, "--color/--no-color", help="Colour text output (default: if a tty)."
+    ),
+    trust_bundle: bool = typer.Option(
+        False, "--trust-bundle", help="Open a bundle holding pickled files (they run code): yours only."
     ),
 ) -> None:
     """Check drafts for overclaiming: one line per flagged sentence, with reasons and a rewrite."""
@@ -74,7 +78,7 @@ def check(
         documents = [read_path(path) for path in files]
     except (InputError, ValueError, OSError) as error:
         raise _fail(str(error)) from None
-    predictor = _predictor(model)
+    predictor = _predictor(model, trust_bundle)
     scores = score_documents(predictor, [d.text for d in documents])
     checked = [(d, s, findings(d, s, settings)) for d, s in zip(documents, scores, strict=True)]
     use_color = sys.stdout.isatty() if color is None else color
@@ -104,6 +108,7 @@ def demo() -> None:
             model=None,
             config=None,
             color=None,
+            trust_bundle=False,
         )
 
 
@@ -114,6 +119,9 @@ def serve(
     model: str | None = typer.Option(
         None, help="Bundle folder or models:/ URI (else HYPECHECK_MODEL, else the champion)."
     ),
+    trust_bundle: bool = typer.Option(
+        False, "--trust-bundle", help="Open a bundle holding pickled files (they run code): yours only."
+    ),
 ) -> None:
     """Run the HTTP API and the editors' page under uvicorn (settings: HYPECHECK_* variables)."""
     import os
@@ -122,6 +130,8 @@ def serve(
 
     if model:
         os.environ["HYPECHECK_MODEL"] = model
+    if trust_bundle:
+        os.environ["HYPECHECK_TRUST_BUNDLE"] = "true"
     uvicorn.run(
         "hypecheck.serve.api:create_app",
         factory=True,
@@ -174,9 +184,13 @@ def batch(
     triggers: bool = typer.Option(False, "--triggers/--no-triggers", help="Find trigger words (slow)."),
     model: str | None = typer.Option(None, help="Bundle folder or models:/ URI."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    trust_bundle: bool = typer.Option(
+        False, "--trust-bundle", help="Open a bundle holding pickled files (they run code): yours only."
+    ),
 ) -> None:
     """Score a collection or a crawl. Bad records go to OUTPUT.errors.jsonl with a reason; after a
     kill, the same command again resumes from OUTPUT.checkpoint.json and gives the same output."""
+    from hypecheck.models.bundle import UntrustedBundle, check_no_pickles
     from hypecheck.models.registry import ModelNotFound, resolve_bundle
     from hypecheck.serve.batch import BatchJob, Fields, run_batch
     from hypecheck.serve.batch.checkpoint import CheckpointMismatch
@@ -199,11 +213,16 @@ def batch(
         if engine not in ENGINES:
             raise ValueError(f"--engine is one of {', '.join(ENGINES)}")
         bundle = resolve_bundle(model)
-    except (ValueError, ModelNotFound) as error:
+        check_no_pickles(bundle, trust_bundle)
+    except (ValueError, ModelNotFound, UntrustedBundle) as error:
         raise _fail(str(error)) from None
     try:
-        stats = run_batch(job, bundle, engine=engine, workers=workers, progress=progress)
+        stats = run_batch(
+            job, bundle, engine=engine, workers=workers, progress=progress, trust_bundle=trust_bundle
+        )
     except (InputError, CheckpointMismatch) as error:
+        raise _fail(str(error)) from None
+    except OSError as error:
         raise _fail(str(error)) from None
     if stats.already_done:
         typer.echo(f"{output} is complete already (delete {job.checkpoint_path.name} to score again)")
@@ -220,6 +239,9 @@ def compare(
     news: Path = typer.Argument(..., help="The news story or press release (text, Markdown or HTML)."),
     source: Path = typer.Argument(..., help="The abstract or paper text it reports on."),
     model: str | None = typer.Option(None, help="Bundle folder or models:/ URI."),
+    trust_bundle: bool = typer.Option(
+        False, "--trust-bundle", help="Open a bundle holding pickled files (they run code): yours only."
+    ),
 ) -> None:
     """Flag claims in NEWS stronger than SOURCE supports (Sumner et al. 2014 categories)."""
     import json
@@ -231,7 +253,7 @@ def compare(
         news_doc, source_doc = read_path(str(news)), read_path(str(source))
     except InputError as error:
         raise _fail(str(error)) from None
-    result = compare_texts(_predictor(model), news_doc.text, source_doc.text)
+    result = compare_texts(_predictor(model, trust_bundle), news_doc.text, source_doc.text)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
     raise typer.Exit(1 if result["summary"]["exaggerated"] else 0)
 

@@ -26,6 +26,14 @@ def check_fail_on(value: str, where: str) -> None:
         raise ValueError(f"{where}: fail_on must be one of {', '.join(FAIL_ON)}")
 
 
+def _strings(raw: dict[str, object], key: str, path: Path) -> list[str]:
+    """A list of strings from the config, or an error naming the key."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError(f"{path}: {key} must be a list of strings, not {value!r}"[:300])
+    return value
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
     """``.hypecheck.toml``: thresholds, reasons to leave alone and phrases that are always fine."""
@@ -41,12 +49,15 @@ class ProjectConfig:
         unknown = set(raw) - {"min_score", "fail_on", "disabled_reasons", "allow"}
         if unknown:
             raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
-        disabled = frozenset(raw.get("disabled_reasons", ()))
+        disabled = frozenset(_strings(raw, "disabled_reasons", path))
         if disabled - set(REASONS):
             raise ValueError(f"{path}: unknown reasons {sorted(disabled - set(REASONS))}")
         fail_on = raw.get("fail_on", "any")
         check_fail_on(fail_on, str(path))
-        return cls(float(raw.get("min_score", 0.0)), fail_on, disabled, tuple(raw.get("allow", ())))
+        min_score = raw.get("min_score", 0.0)
+        if isinstance(min_score, bool) or not isinstance(min_score, int | float):
+            raise ValueError(f"{path}: min_score must be a number, not {min_score!r}")
+        return cls(float(min_score), fail_on, disabled, tuple(_strings(raw, "allow", path)))
 
     @classmethod
     def discover(cls, start: Path) -> ProjectConfig:

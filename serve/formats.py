@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from hypecheck.models.labels import REASON_DESCRIPTIONS
@@ -26,8 +27,18 @@ def _advice(finding: Finding) -> list[str]:
     return lines
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """Text from a file as a terminal may show it: control characters (an escape sequence could
+    move the cursor, retitle the window or hide output) become U+FFFD."""
+    return _CONTROL.sub("\ufffd", text)
+
+
 def as_text(checked: Checked, color: bool) -> str:
-    """``path:line:col`` lines an editor can jump to, each with reasons and advice."""
+    """``path:line:col`` lines an editor can jump to, each with reasons and advice; nothing from
+    the file reaches the terminal as a control character."""
     red, dim, bold, end = ("\033[31m", "\033[2m", "\033[1m", "\033[0m") if color else ("", "", "", "")
     lines = []
     total = 0
@@ -36,13 +47,13 @@ def as_text(checked: Checked, color: bool) -> str:
             total += 1
             reasons = ", ".join(finding.reasons)
             lines.append(
-                f"{bold}{document.name}:{finding.line}:{finding.column}{end}: {red}overclaim{end} "
-                f"{finding.sentence.p_overclaim:.2f} [{reasons}] {finding.sentence.text}"
+                f"{bold}{_shown(document.name)}:{finding.line}:{finding.column}{end}: {red}overclaim{end} "
+                f"{finding.sentence.p_overclaim:.2f} [{reasons}] {_shown(finding.sentence.text)}"
             )
             triggers = ", ".join(t["text"] for t in finding.sentence.triggers)
             if triggers:
-                lines.append(f"    {dim}triggered by: {triggers}{end}")
-            lines.extend(f"    {dim}→ {line}{end}" for line in _advice(finding))
+                lines.append(f"    {dim}triggered by: {_shown(triggers)}{end}")
+            lines.extend(f"    {dim}→ {_shown(line)}{end}" for line in _advice(finding))
     files = len(checked)
     lines.append(
         f"{total} possible overclaim{'s' if total != 1 else ''} in {files} file{'s' if files != 1 else ''}"

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     )
     batch_wait_ms: float = Field(5.0, ge=0, description="How long a micro-batch waits for company")
     batch_max_sentences: int = Field(256, gt=0)
+    trust_bundle: bool = Field(False, description="Open a bundle holding pickled files (they run code)")
 
     @field_validator("cors_origins", "api_keys", mode="before")
     @classmethod

@@ -1,7 +1,10 @@
-"""Shared fixtures and markers: tests that need ``../shared/data`` skip cleanly without it."""
+"""Shared fixtures and markers: tests that need ``../shared/data``, Chromium or Ray skip cleanly
+without them on a developer's machine, and fail in CI (``CI=true``), which must have them all."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -9,15 +12,38 @@ import pytest
 from hypecheck.serve.local_server import start_local_server
 from hypecheck.training.paths import shared_data_dir
 
+IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
+
+
+def needs(available: bool, what: str) -> pytest.MarkDecorator:
+    """Mark a test that needs ``what``: when it is missing the test is skipped, or, in CI, fails,
+    so that CI cannot pass by skipping what it was meant to run."""
+    return pytest.mark.needs(missing=None if available else what)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs(missing): skipped without it, failed in CI (see needs)")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker in item.iter_markers("needs"):
+        missing = marker.kwargs["missing"]
+        if missing and IN_CI:
+            pytest.fail(f"CI=true and {missing} is missing: install it, CI must not skip these tests")
+        if missing:
+            pytest.skip(f"{missing} is missing on this machine")
+
 
 def shared_available() -> bool:
     return (shared_data_dir() / "fakehealth_content").is_dir()
 
 
-needs_shared = pytest.mark.skipif(not shared_available(), reason="shared corpora not on this machine")
+needs_shared = needs(shared_available(), f"the shared corpora ({shared_data_dir()})")
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+needs_chromium = needs(Path(CHROMIUM).exists(), "Debian chromium")
+needs_ray = needs(importlib.util.find_spec("ray") is not None, "Ray")
 # Headless Debian Chromium as the page and extension tests run it: no sandbox (root in CI), no
 # background traffic to anywhere but loopback.
 CHROMIUM_ARGS = [

@@ -135,6 +135,36 @@ def test_limits_and_validation_name_the_problem(server, payload, status, code):
     assert response.json()["error"]["code"] == code
 
 
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        ({"text": "\u200b\u200b"}, "empty_document"),
+        ({"text": "\ufeff"}, "empty_document"),
+        ({"text": "a\u0000b"}, "binary_document"),
+        ({"html": "<script>x</script>"}, "unreadable_document"),
+        ({"html": "<p></p><!-- c -->"}, "unreadable_document"),
+        ({"html": "<div hidden>never closed <p>Also hidden"}, "unreadable_document"),
+    ],
+)
+def test_text_the_one_rule_refuses_is_a_json_422_not_a_500(server, payload, code):
+    url, _ = server
+    response = httpx.post(f"{url}/v1/score", json=payload, headers={"origin": "chrome-extension://abc"})
+    assert response.status_code == 422 and response.json()["error"]["code"] == code
+    assert response.headers["access-control-allow-origin"] == "chrome-extension://abc"
+
+
+def test_lone_surrogates_are_scored_at_the_offsets_the_caller_sent(server):
+    """What ``JSON.stringify`` sends for broken page text: a 500 for the request and its neighbours."""
+    url, _ = server
+    text = "Hello \ud800 world. " + OVERCLAIM
+    body = json.dumps({"text": text})  # ensure_ascii: the lone surrogate travels as the escape \ud800
+    response = httpx.post(f"{url}/v1/score", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 200, response.text
+    sentences = response.json()["sentences"]
+    assert [s["text"] for s in sentences] == ["Hello \ufffd world.", OVERCLAIM]
+    assert [text[s["start"] : s["end"]] for s in sentences][1] == OVERCLAIM
+
+
 def test_oversized_and_binary_bodies(server):
     url, _ = server
     big = httpx.post(

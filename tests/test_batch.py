@@ -17,6 +17,8 @@ from hypecheck.serve.batch import BatchJob, Fields, run_batch
 from hypecheck.serve.batch.checkpoint import CheckpointMismatch
 from hypecheck.serve.schemas import ScoreResponse, SentenceOut
 
+from tests.conftest import needs_ray
+
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = [
     "Coffee cures cancer, experts say.",
@@ -240,6 +242,55 @@ def test_bad_records_go_to_the_errors_file_with_a_reason(model, tmp_path):
     assert stats.articles == len(rows) and stats.errors == len(errors)
 
 
+def test_a_lone_surrogate_record_is_scored_and_the_job_and_its_rerun_finish(model, tmp_path):
+    """``JSON.stringify`` writes broken page text as a lone surrogate escape: it used to crash the
+    sentence splitter, the job, and every rerun of it."""
+    records = jsonl(
+        tmp_path / "records.jsonl",
+        [
+            {"id": "a", "text": "Coffee cures cancer."},
+            '{"id": "s\\udc00", "title": "Miracle \\ud800", "text": "Hello \\ud800 world. It cures all."}',
+            {"id": "zw", "text": "\u200b\ufeff"},
+            {"id": "c", "text": "More research is needed."},
+        ],
+    )
+    for _ in range(2):
+        run_batch(job(tmp_path, [records], fields=Fields(title="title")), model, progress=False)
+    rows = read_jsonl(tmp_path / "out.jsonl")
+    assert [r["id"] for r in rows] == ["a", "s\ufffd", "c"]
+    assert rows[1]["title"] == "Miracle \ufffd" and rows[1]["sentences"][1]["text"].startswith("Hello \ufffd")
+    [error] = read_jsonl(tmp_path / "out.jsonl.errors.jsonl")
+    assert (error["id"], error["reason"]) == ("zw", "empty")
+
+
+class PoisonedPredictor:
+    """The real model, except that it fails any batch holding the word ``poison``."""
+
+    def __init__(self, predictor):
+        self.predictor = predictor
+        self.info, self.hash, self.runtime = predictor.info, predictor.hash, predictor.runtime
+
+    def predict(self, texts, contexts=None):
+        if any("poison" in text for text in texts):
+            raise RuntimeError("the model broke on this text")
+        return self.predictor.predict(texts, contexts)
+
+
+def test_a_record_the_model_fails_on_goes_to_the_errors_file_alone(model, tmp_path):
+    from hypecheck.models.predictors import load_predictor
+    from hypecheck.serve.batch.job import score_chunk
+    from hypecheck.serve.batch.readers import RawRecord
+
+    texts = ["Coffee cures cancer.", "A poison pill.", "More research is needed.", "It works."]
+    records = [RawRecord(f"in:{i}", 1, id=f"r{i}", text=t) for i, t in enumerate(texts)]
+    predictor = load_predictor(model)
+    poisoned = score_chunk(PoisonedPredictor(predictor), records, job(tmp_path, []))
+    assert [e["id"] for e in poisoned.errors] == ["r1"] and poisoned.errors[0]["reason"] == "scoring_failed"
+    assert [r["id"] for r in poisoned.rows] == ["r0", "r2", "r3"] and poisoned.articles == 3
+    clean = score_chunk(predictor, [r for r in records if r.id != "r1"], job(tmp_path, []))
+    assert [r["sentences"] for r in poisoned.rows] == [r["sentences"] for r in clean.rows]
+
+
 # --- inputs ----------------------------------------------------------------------------------------
 
 
@@ -305,12 +356,14 @@ def test_csv_and_parquet_inputs_and_parquet_output_carry_the_api_fields(model, t
 
 @pytest.fixture(scope="module")
 def local_ray():
-    ray = pytest.importorskip("ray")
+    import ray
+
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
 
 
+@needs_ray
 def test_ray_engine_writes_what_the_local_engine_writes(model, tmp_path, local_ray):
     rows = [{"id": f"r{i}", "text": " ".join(CLAIMS[i % 6 :])} for i in range(40)]
     rows[3] = "{broken"

@@ -198,3 +198,115 @@ def test_no_model_is_a_clear_error(tmp_path):
     env_model = tmp_path / "nowhere"
     out = hypecheck("check", SAMPLE, model=env_model)
     assert out.returncode == 2 and "not a model bundle" in out.stderr
+
+
+# --- hostile and careless input: exit 2 with one clear line ---------------------------------------
+
+MEMORY_CAP = 3 << 30  # reading without a limit fails here instead of taking the machine's memory
+
+
+def capped(args, model, **kwargs):
+    """``hypecheck`` with its address space capped, for inputs that used to be read whole."""
+    import resource
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+    env = {**os.environ, "HYPECHECK_MODEL": str(model), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "hypecheck.serve.cli", *map(str, args)]
+    return subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=ROOT, preexec_fn=cap, timeout=120, **kwargs
+    )
+
+
+def one_clear_line(out):
+    assert out.returncode == 2, out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    return out.stderr
+
+
+def test_endless_stdin_and_huge_sparse_files_are_refused_without_reading_them(model, tmp_path):
+    with Path("/dev/zero").open("rb") as zeros:
+        assert "limit" in one_clear_line(capped(["check", "-"], model, stdin=zeros))
+    sparse = tmp_path / "huge.txt"
+    with sparse.open("wb") as handle:
+        handle.truncate(8 << 30)
+    assert "8,589,934,592 bytes" in one_clear_line(capped(["check", sparse], model))
+
+
+def test_corrupted_word_files_and_bad_config_values_exit_2(model, tmp_path):
+    from tests.conftest import write_docx
+
+    draft = write_docx(tmp_path / "draft.docx", ["This miracle cure works for everyone."])
+    data = draft.read_bytes()
+    (tmp_path / "cut.docx").write_bytes(data[: len(data) // 2])
+    flipped = data[:200] + bytes(b ^ 0x5A for b in data[200:2000]) + data[2000:]
+    (tmp_path / "flipped.docx").write_bytes(flipped)
+    for name in ("cut.docx", "flipped.docx"):
+        assert name in one_clear_line(hypecheck("check", tmp_path / name, model=model))
+    sample = tmp_path / "sample.md"
+    sample.write_text(SAMPLE.read_text())
+    for value in ("allow = 5", 'allow = "hype"', 'min_score = "high"', "disabled_reasons = 5", "fail_on = 5"):
+        (tmp_path / ".hypecheck.toml").write_text(value + "\n")
+        assert ".hypecheck.toml" in one_clear_line(hypecheck("check", sample, model=model, cwd=tmp_path))
+
+
+def test_terminal_escape_sequences_from_a_file_never_reach_the_terminal(model, tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("\x1b]0;pwned\x07This miracle cure \x1b[2Jworks for everyone, guaranteed!\x9b1m\n")
+    out = hypecheck("check", draft, "--fail-on", "never", model=model)
+    assert out.returncode == 0 and "miracle cure" in out.stdout, out.stderr
+    assert not set(out.stdout) & {"\x1b", "\x07", "\x9b"}
+
+
+def test_batch_never_replaces_special_files_nor_leaves_stray_files(model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "Coffee cures cancer."}) + "\n")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert "not a regular file" in one_clear_line(hypecheck("batch", source, "-o", fifo, model=model))
+    assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "pipe"]
+    missing = tmp_path / "no" / "such" / "out.jsonl"
+    assert "no such folder" in one_clear_line(hypecheck("batch", source, "-o", missing, model=model))
+    assert not (tmp_path / "no").exists()
+    assert "/proc" in one_clear_line(hypecheck("batch", source, "-o", "/proc/hypecheck.jsonl", model=model))
+
+
+def legacy_bundle(bundle, folder, models):
+    """A bundle as older versions wrote it: the baseline as a joblib pickle of ``models``."""
+    import shutil
+
+    import joblib
+
+    shutil.copytree(bundle, folder)
+    (folder / "baseline.skops").unlink(missing_ok=True)
+    joblib.dump(models, folder / "baseline.joblib")
+    return folder
+
+
+class _RunsCode:
+    """Unpickling this writes a file: what any pickle may do to whoever opens it."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.marker), "ran"))
+
+
+def test_bundles_are_data_and_a_pickle_is_opened_only_when_trusted(model, tmp_path):
+    import skops.io
+    from hypecheck.models.predictors import BASELINE_TYPES
+
+    assert (Path(model) / "baseline.skops").is_file() and not list(Path(model).glob("*.joblib"))
+    marker = tmp_path / "code-ran"
+    hostile = legacy_bundle(model, tmp_path / "hostile", {"verdict": _RunsCode(marker)})
+    refused = hypecheck("check", SAMPLE, "--model", hostile)
+    assert "--trust-bundle" in one_clear_line(refused) and not marker.exists()
+    assert hypecheck("batch", SAMPLE, "-o", tmp_path / "o.jsonl", "--model", hostile).returncode == 2
+    assert not marker.exists()
+    saved = skops.io.load(Path(model) / "baseline.skops", trusted=BASELINE_TYPES)
+    old = legacy_bundle(model, tmp_path / "old", saved)
+    assert hypecheck("check", SAMPLE, "--model", old).returncode == 2
+    trusted = hypecheck("check", SAMPLE, "--model", old, "--trust-bundle", "--fail-on", "never")
+    assert trusted.returncode == 0, trusted.stderr

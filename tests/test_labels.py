@@ -12,6 +12,8 @@ from hypecheck.models.labels import (
 )
 from hypecheck.training.paths import shared_data_dir
 
+from tests.conftest import needs
+
 ROOT = Path(__file__).resolve().parent.parent
 GUIDELINES = ROOT / "data" / "GUIDELINES.md"
 SHARED_SPEC = shared_data_dir().parent / "LABELS.md"
@@ -52,7 +54,7 @@ def test_the_docs_and_code_point_to_the_guidelines_in_the_repository():
     assert "data/GUIDELINES.md" in (ROOT / "models" / "labels.py").read_text()
 
 
-@pytest.mark.skipif(not SHARED_SPEC.exists(), reason="the shared label spec is not on this machine")
+@needs(SHARED_SPEC.exists(), f"the shared label spec ({SHARED_SPEC})")
 def test_schema_matches_the_shared_label_spec():
     spec = SHARED_SPEC.read_text()
     verdicts = spec.split("## Verdicts")[1].split("## Reasons")[0]

@@ -53,3 +53,9 @@ def test_headlines_bullets_and_abbreviations():
         "Dr. Lee et al. gave 1.5 mg (95% CI 0.7-0.9, p < .05) to U.S. adults.",
         "It failed.",
     ]
+
+
+def test_pieces_without_a_letter_or_digit_are_not_sentences():
+    text = "...!!!\n\u200b\u200b\n\ufeff\n----\nGreat!!! It works... 42.\n"
+    assert [s.text for s in split_sentences(text)] == ["Great!!!", "It works... 42."]
+    assert split_sentences("...!!!") == [] and split_sentences("\ufeff") == []

@@ -36,7 +36,7 @@ PYFUNC_PACKAGES = (
     "safetensors",
     "numpy",
     "pandas",
-    "joblib",
+    "skops",
 )
 
 

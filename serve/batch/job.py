@@ -115,24 +115,49 @@ def _score_units(predictor: Predictor, texts: list[str], options: ScoreOptions) 
     return [{"sentences": [s.to_dict()], "model": card} for s in score_units(predictor, texts, options)]
 
 
+def _score(predictor: Predictor, articles: list[Article], job: BatchJob) -> list[dict[str, Any]]:
+    options = ScoreOptions(triggers=job.triggers)
+    texts = [a.text for a in articles]
+    if job.unit == "sentence":
+        return _score_units(predictor, texts, options)
+    return [s.to_dict() for s in score_documents(predictor, texts, options)]
+
+
+def _score_apart(
+    predictor: Predictor, articles: list[Article], job: BatchJob
+) -> list[dict[str, Any] | Rejection]:
+    """Every article in one pass; should that fail, each one alone, so that an article the model
+    cannot score goes to the errors file by itself and the job (and its rerun) goes on. Any error
+    is the article's, not the job's, hence the broad except."""
+    try:
+        return list(_score(predictor, articles, job))
+    except Exception:
+        out: list[dict[str, Any] | Rejection] = []
+        for article in articles:
+            try:
+                out.extend(_score(predictor, [article], job))
+            except Exception as error:
+                message = f"scoring failed: {type(error).__name__}: {error}"[:500]
+                out.append(Rejection(article.source, article.id, "scoring_failed", message))
+        return out
+
+
 def score_chunk(predictor: Predictor, records: Sequence[RawRecord], job: BatchJob) -> ChunkResult:
     """Prepare the records, score every article of the chunk in one pass, and build the rows."""
     prepared = [prepare(r, text_field=job.fields.text, max_chars=job.max_chars) for r in records]
-    options = ScoreOptions(triggers=job.triggers)
     if job.unit == "sentence":
         prepared = [_as_unit(p, r) for p, r in zip(prepared, records, strict=True)]
-        articles = [p for p in prepared if isinstance(p, Article)]
-        scores = _score_units(predictor, [a.text for a in articles], options)
-    else:
-        articles = [p for p in prepared if isinstance(p, Article)]
-        scores = [s.to_dict() for s in score_documents(predictor, [a.text for a in articles], options)]
+    articles = [p for p in prepared if isinstance(p, Article)]
+    scored = iter(_score_apart(predictor, articles, job))
+    outcomes = [next(scored) if isinstance(p, Article) else p for p in prepared]
+    done = [(p, s) for p, s in zip(prepared, outcomes, strict=True) if not isinstance(s, Rejection)]
     if job.level == "article":
-        rows = [_article_row(a, s) for a, s in zip(articles, scores, strict=True)]
+        rows = [_article_row(a, s) for a, s in done]
     else:
-        rows = [row for a, s in zip(articles, scores, strict=True) for row in _sentence_rows(a, s)]
+        rows = [row for a, s in done for row in _sentence_rows(a, s)]
     errors = [
         {"source": p.source, "id": p.id, "reason": p.reason, "message": p.message}
-        for p in prepared
+        for p in outcomes
         if isinstance(p, Rejection)
     ]
-    return ChunkResult(rows, errors, len(articles), sum(len(s["sentences"]) for s in scores))
+    return ChunkResult(rows, errors, len(done), sum(len(s["sentences"]) for _, s in done))

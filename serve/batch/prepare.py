@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hypecheck.serve.batch.readers import RawRecord
+from hypecheck.serve.inputs import InputError, clean_text, without_lone_surrogates
 
 MIN_ARTICLE_CHARS = 200
 
@@ -75,8 +76,9 @@ def _extract(record: RawRecord, record_id: str | None) -> Extracted | Rejection:
 
 
 def prepare(record: RawRecord, *, text_field: str, max_chars: int) -> Article | Rejection:
-    """The article in ``record``, or why it cannot be scored; the id defaults to the source."""
-    record_id = None if record.id is None else str(record.id)
+    """The article in ``record``, or why it cannot be scored; the id defaults to the source. Text
+    and fields go through the same cleaning as every other door (:func:`clean_text`)."""
+    record_id = None if record.id is None else without_lone_surrogates(str(record.id))
     if record.error:
         return Rejection(record.source, record_id, *record.error)
     if record.html is not None:
@@ -90,12 +92,12 @@ def prepare(record: RawRecord, *, text_field: str, max_chars: int) -> Article | 
             return Rejection(record.source, record_id, "empty", f"no field {text_field!r}")
         if not isinstance(body, str) or not isinstance(title, str | None):
             return Rejection(record.source, record_id, "malformed", "the text or title is not a string")
-    text = _compose(title, body)
-    if "\x00" in text:
-        return Rejection(record.source, record_id, "undecodable", "NUL characters in the text")
-    if not text:
-        return Rejection(record.source, record_id, "empty", "no text")
+    try:
+        text = clean_text(_compose(title, body), "the text")
+    except InputError as error:
+        return Rejection(record.source, record_id, error.reason, str(error))
     if len(text) > max_chars:
         message = f"{len(text):,} characters (over {max_chars:,})"
         return Rejection(record.source, record_id, "too_long", message)
-    return Article(record_id or record.source, record.source, text, (title or "").strip() or None, url, date)
+    title = without_lone_surrogates(title or "").strip() or None
+    return Article(record_id or record.source, record.source, text, title, url, date)

@@ -32,10 +32,10 @@ class ChunkScorer:
     """Loads the model once per actor, with one compute thread for the one CPU an actor reserves
     (scores do not depend on the thread count); each call scores whole chunks."""
 
-    def __init__(self, bundle: str, job: BatchJob) -> None:
+    def __init__(self, bundle: str, job: BatchJob, trust_bundle: bool) -> None:
         from hypecheck.models.predictors import load_predictor
 
-        self.predictor = load_predictor(bundle, threads=1)
+        self.predictor = load_predictor(bundle, threads=1, trust_bundle=trust_bundle)
         self.job = job
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -59,7 +59,12 @@ def _init_ray() -> int:
 
 
 def ray_chunks(
-    bundle: Path, job: BatchJob, chunks: Iterable[list[RawRecord]], *, workers: int | None = None
+    bundle: Path,
+    job: BatchJob,
+    chunks: Iterable[list[RawRecord]],
+    *,
+    workers: int | None = None,
+    trust_bundle: bool = False,
 ) -> Iterator[ChunkResult]:
     """Score ``chunks`` on ``workers`` actors (default: one per CPU), yielding results in order."""
     import ray.data
@@ -76,7 +81,7 @@ def ray_chunks(
         items = [{"chunk": k, "records": pickle.dumps(chunk)} for k, chunk in window]
         dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
             ChunkScorer,
-            fn_constructor_kwargs={"bundle": str(bundle), "job": job},
+            fn_constructor_kwargs={"bundle": str(bundle), "job": job, "trust_bundle": trust_bundle},
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=min(workers, len(items))),
             num_cpus=1,

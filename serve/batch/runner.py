@@ -46,10 +46,12 @@ def _chunked(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord
         yield chunk
 
 
-def _local_chunks(bundle: Path, job: BatchJob, chunks: Iterable[list[RawRecord]]) -> Iterator[ChunkResult]:
+def _local_chunks(
+    bundle: Path, job: BatchJob, chunks: Iterable[list[RawRecord]], trust_bundle: bool
+) -> Iterator[ChunkResult]:
     from hypecheck.models.predictors import load_predictor
 
-    predictor = load_predictor(bundle)
+    predictor = load_predictor(bundle, trust_bundle=trust_bundle)
     for chunk in chunks:
         yield score_chunk(predictor, chunk, job)
 
@@ -99,8 +101,25 @@ def _check_apart(job: BatchJob, files: list[Path]) -> None:
             raise InputError(f"{job.output} lies inside the input folder {folder}: write it elsewhere")
 
 
+def _check_output(job: BatchJob) -> None:
+    """Before anything is written: the output goes in a folder that exists, as a regular file (an
+    atomic rename over ``/dev/null`` or a pipe would replace it), beside no special files of ours."""
+    folder = job.output.parent
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder for the output (create it first)")
+    for path in (job.output, job.errors_path, job.checkpoint_path):
+        if path.exists() and not path.is_file():
+            raise InputError(f"{path} is not a regular file: write the output to a file")
+
+
 def run_batch(
-    job: BatchJob, bundle: Path, *, engine: str = "local", workers: int | None = None, progress: bool = True
+    job: BatchJob,
+    bundle: Path,
+    *,
+    engine: str = "local",
+    workers: int | None = None,
+    progress: bool = True,
+    trust_bundle: bool = False,
 ) -> BatchStats:
     """Score ``job.inputs`` into ``job.output`` (and ``job.errors_path``) with ``bundle``'s model,
     resuming from the checkpoint of an interrupted run of the same job."""
@@ -109,6 +128,7 @@ def run_batch(
     started = time.perf_counter()
     files = input_files(job.inputs)
     _check_apart(job, files)
+    _check_output(job)
     fresh = Checkpoint(inputs=fingerprint(files), model=bundle_hash(bundle), settings=job.settings())
     saved = Checkpoint.load(job.checkpoint_path)
     if saved is not None:
@@ -130,9 +150,9 @@ def run_batch(
     if engine == "ray":
         from hypecheck.serve.batch.ray_engine import ray_chunks
 
-        results = ray_chunks(bundle, job, chunks(), workers=workers)
+        results = ray_chunks(bundle, job, chunks(), workers=workers, trust_bundle=trust_bundle)
     else:
-        results = _local_chunks(bundle, job, chunks())
+        results = _local_chunks(bundle, job, chunks(), trust_bundle)
     total = sum(path.stat().st_size for path in files)
     with tqdm(
         total=total, initial=skipped, unit="B", unit_scale=True, unit_divisor=1024, disable=not progress
