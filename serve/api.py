@@ -19,7 +19,13 @@ from fastapi.staticfiles import StaticFiles
 from hypecheck.models.scoring import DocumentScore, ScoreOptions
 from hypecheck.models.version import VERSION
 from hypecheck.serve.batcher import MicroBatcher
-from hypecheck.serve.guards import BodyLimit, KeysAndRateLimit, error_body
+from hypecheck.serve.guards import (
+    BodyLimit,
+    ErrorsAsJson,
+    KeysAndRateLimit,
+    error_body,
+    keep_query_strings_out_of_the_access_log,
+)
 from hypecheck.serve.inputs import Document, InputError, docx_text, read_document
 from hypecheck.serve.languagetool import check_response, parse_check_form
 from hypecheck.serve.schemas import (
@@ -32,6 +38,7 @@ from hypecheck.serve.schemas import (
     ScoreResponse,
 )
 from hypecheck.serve.settings import Settings
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 WEB = Path(__file__).resolve().parent / "web"
 ERRORS = {413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 429: {"model": ErrorResponse}}
@@ -93,6 +100,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, error: ApiError) -> JSONResponse:
         return JSONResponse(error_body(error.code, error.message, error.limit), status_code=error.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return JSONResponse(
+            error_body(code, str(error.detail)), status_code=error.status_code, headers=error.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
@@ -217,7 +231,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         async def page() -> FileResponse:
             return FileResponse(WEB / "index.html")
 
+    keep_query_strings_out_of_the_access_log()
+    # Outermost last: CORS wraps everything, so 413s, 408s, 429s and 500s carry its headers too.
     app.add_middleware(KeysAndRateLimit, keys=settings.api_keys, rate=settings.rate_limit)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
+    app.add_middleware(ErrorsAsJson)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -226,5 +244,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["content-type", "x-api-key", "authorization"],
         max_age=600,
     )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

@@ -3,7 +3,8 @@
 Requests queue up; a single worker takes everything waiting (up to ``max_sentences`` worth, or
 whatever arrived within ``wait_ms`` of the first), groups it by scoring options and calls the
 scoring core once per group in a worker thread. On two cores this keeps both busy with large,
-length-sorted batches instead of many tiny ones fighting for them.
+length-sorted batches instead of many tiny ones fighting for them. A failure is one request's: the
+group is scored again request by request, and only the request that fails gets the error.
 """
 
 from __future__ import annotations
@@ -75,17 +76,34 @@ class MicroBatcher:
             for job in jobs:
                 groups[job.options].append(job)
             for options, group in groups.items():
-                texts = [text for job in group for text in job.texts]
-                try:
-                    scores = await asyncio.to_thread(score_documents, self.predictor, texts, options)
-                except Exception as error:  # handed to the waiting requests, not swallowed
-                    for job in group:
-                        if not job.future.done():
-                            job.future.set_exception(error)
-                    continue
-                self.batches += 1
-                cursor = 0
-                for job in group:
-                    if not job.future.done():
-                        job.future.set_result(scores[cursor : cursor + len(job.texts)])
-                    cursor += len(job.texts)
+                await self._score_group(options, group)
+
+    async def _score_group(self, options: ScoreOptions, group: list[_Job]) -> None:
+        """One model call for the group; should it fail, each request alone, so a request that
+        breaks scoring fails by itself and never takes the others' answers with it."""
+        texts = [text for job in group for text in job.texts]
+        try:
+            scores = await asyncio.to_thread(score_documents, self.predictor, texts, options)
+        except Exception as error:  # handed to the request it belongs to, not swallowed
+            if len(group) == 1:
+                _settle(group[0], error=error)
+                return
+            for job in group:
+                if not job.future.done():
+                    await self._score_group(options, [job])
+            return
+        self.batches += 1
+        cursor = 0
+        for job in group:
+            _settle(job, scores=scores[cursor : cursor + len(job.texts)])
+            cursor += len(job.texts)
+
+
+def _settle(job: _Job, scores: list[DocumentScore] | None = None, error: Exception | None = None) -> None:
+    """Hand a request its scores or its error, unless it has gone (timed out, disconnected)."""
+    if job.future.done():
+        return
+    if error is not None:
+        job.future.set_exception(error)
+    else:
+        job.future.set_result(scores or [])

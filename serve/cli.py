@@ -139,6 +139,7 @@ def serve(
         port=port,
         log_level="info",
         access_log=True,
+        proxy_headers=False,  # X-Forwarded-For is anyone's to write: the peer address is the client
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -15,6 +17,8 @@ from limits.strategies import MovingWindowRateLimiter
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+LOG = logging.getLogger("hypecheck.serve")
+DRAIN_FACTOR = 8  # an oversized upload is read and dropped up to this many times the limit
 OPEN_PATHS = ("/healthz", "/readyz", "/v1/model", "/openapi.json", "/docs", "/redoc", "/", "/static")
 
 
@@ -40,35 +44,104 @@ async def _send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
-class BodyLimit:
-    """Answer 413 when a request body is over ``max_bytes``, declared or streamed."""
+class _WithoutQueryStrings(logging.Filter):
+    """uvicorn's access log line without the query string: text sent in a URL stays out of logs."""
 
-    def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+_ACCESS_FILTER = _WithoutQueryStrings()
+
+
+def keep_query_strings_out_of_the_access_log() -> None:
+    logging.getLogger("uvicorn.access").addFilter(_ACCESS_FILTER)
+
+
+class BodyLimit:
+    """Read the whole body before the app sees it, within ``max_bytes`` and ``timeout_s``.
+
+    Over the limit, declared or streamed (chunked too), the answer is 413, sent after the rest of
+    the upload has been read and dropped (up to :data:`DRAIN_FACTOR` times the limit): a client that
+    sends its body whole, as browsers and urllib do, then reads the 413 instead of a connection
+    reset. A body slower than ``timeout_s`` (a stalled or trickling upload) is answered 408.
+    """
+
+    def __init__(self, app: Callable[..., Awaitable[None]], max_bytes: int, timeout_s: float = 15.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout_s = timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         too_big = error_body(
             "body_too_large", f"request body is over {self.max_bytes:,} bytes", self.max_bytes
         )
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_json(send, 413, too_big)
+        if declared.isdigit() and int(declared) > self.max_bytes * DRAIN_FACTOR:
+            await _send_json(send, 413, too_big, [(b"connection", b"close")])
             return
-        seen = 0
-        started = False
+        try:
+            body, size = await asyncio.wait_for(self._read(receive), self.timeout_s)
+        except TimeoutError:
+            message = f"the request body did not arrive within {self.timeout_s:g} s"
+            body_late = error_body("body_timeout", message, self.timeout_s)
+            await _send_json(send, 408, body_late, [(b"connection", b"close")])
+            return
+        except _Disconnected:
+            return
+        if size > self.max_bytes:
+            await _send_json(send, 413, too_big, [(b"connection", b"close")])
+            return
+        replayed = False
 
-        async def limited_receive() -> MutableMapping[str, Any]:
-            nonlocal seen
+        async def replay() -> MutableMapping[str, Any]:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> tuple[bytes, int]:
+        """The body (empty once over the limit) and its size; reading stops past the drain cap."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                raise _Disconnected
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= self.max_bytes:
+                chunks.append(chunk)
+            if not message.get("more_body") or size > self.max_bytes * DRAIN_FACTOR:
+                return (b"".join(chunks) if size <= self.max_bytes else b""), size
+
+
+class _Disconnected(Exception):
+    pass
+
+
+class ErrorsAsJson:
+    """Whatever fails inside is answered as a JSON 500 from inside the CORS layer, so a browser
+    (the extension, the page) reads an error instead of a network failure. Only the error's type
+    and the path are logged: the request's text never is."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
 
         async def tracking_send(message: MutableMapping[str, Any]) -> None:
             nonlocal started
@@ -76,14 +149,12 @@ class BodyLimit:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:  # any failure becomes this request's 500, never a crash
+            LOG.error("%s on %s %s", type(error).__name__, scope.get("method"), scope.get("path"))
             if not started:
-                await _send_json(send, 413, too_big)
-
-
-class _TooLarge(Exception):
-    pass
+                message = "the server failed on this request (logged without its text)"
+                await _send_json(send, 500, error_body("internal_error", message))
 
 
 class KeysAndRateLimit:
@@ -111,20 +182,28 @@ class KeysAndRateLimit:
         bearer = headers.get(b"authorization", b"").decode("latin-1")
         if not key and bearer.lower().startswith("bearer "):
             key = bearer[7:].strip()
+        address = (scope.get("client") or ("unknown", 0))[0]
         if self.keys and key not in self.keys:
+            if not self.limiter.hit(self.rate, f"failed-auth {address}"):
+                await self._too_many(send, f"failed-auth {address}")
+                return
             await _send_json(
                 send, 401, error_body("unauthorized", "a valid API key is required (X-API-Key header)")
             )
             return
-        identity = key or (scope.get("client") or ("unknown", 0))[0]
+        # Without configured keys any key is made up: the address is the client, whatever it sends.
+        identity = key if self.keys else address
         if not self.limiter.hit(self.rate, identity):
-            reset, _ = self.limiter.get_window_stats(self.rate, identity)
-            retry = max(1, math.ceil(reset - time.time()))
-            await _send_json(
-                send,
-                429,
-                error_body("rate_limited", f"over {self.rate} for this key", retry),
-                [(b"retry-after", str(retry).encode())],
-            )
+            await self._too_many(send, identity)
             return
         await self.app(scope, receive, send)
+
+    async def _too_many(self, send: Send, identity: str) -> None:
+        reset, _ = self.limiter.get_window_stats(self.rate, identity)
+        retry = max(1, math.ceil(reset - time.time()))
+        await _send_json(
+            send,
+            429,
+            error_body("rate_limited", f"over {self.rate} for this client", retry),
+            [(b"retry-after", str(retry).encode())],
+        )

@@ -25,6 +25,8 @@ def parse_check_form(form: dict[str, str]) -> str:
         annotation = json.loads(form["data"])["annotation"]
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError("'data' must be JSON with an 'annotation' list") from error
+    if not isinstance(annotation, list):
+        raise ValueError("'data' must be JSON with an 'annotation' list")
     parts = []
     for item in annotation:
         if not isinstance(item, dict):

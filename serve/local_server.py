@@ -50,6 +50,7 @@ def start_local_server(
             "127.0.0.1",
             "--port",
             str(port),
+            "--no-proxy-headers",
         ],
         cwd=ROOT,
         env=environment,

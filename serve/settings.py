@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     max_chars: int = Field(100_000, gt=0, description="Characters per document")
     max_documents: int = Field(64, gt=0, description="Documents per batch request")
     request_timeout_s: float = Field(30.0, gt=0)
+    body_timeout_s: float = Field(15.0, gt=0, description="A request body must arrive within this")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     cors_origin_regex: str | None = Field(
         r"^(chrome-extension|moz-extension)://[a-z0-9-]+$|^https?://(localhost|127\.0\.0\.1)(:\d+)?$",

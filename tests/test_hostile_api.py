@@ -1,0 +1,224 @@
+"""The API against a careless or hostile neighbour: one bad request never fails another, rate limits
+cannot be dodged, oversized, chunked and stalled bodies get a JSON answer with CORS headers, and
+nothing from a URL reaches the log."""
+
+import asyncio
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from hypecheck.serve.batcher import MicroBatcher
+
+from tests.conftest import start_server
+from tests.test_scoring import keyword_predictor
+
+ORIGIN = "chrome-extension://abcdefghijklmnop"
+TEXTS = [
+    "This miracle cure works for everyone. The trial had 40 adults.",
+    "Coffee cures cancer, experts say.",
+    "More research is needed.",
+    "Hello \ud800 world. This breakthrough will revolutionize medicine forever.",
+]
+
+
+@pytest.fixture(scope="module")
+def server(transformer_bundle):
+    process, url = start_server(
+        transformer_bundle,
+        HYPECHECK_MAX_BODY_BYTES="60000",
+        HYPECHECK_BODY_TIMEOUT_S="2",
+        HYPECHECK_RATE_LIMIT="100000/minute",
+    )
+    yield url, process
+    process.terminate()
+    process.wait(10)
+
+
+# --- one request's failure is its own --------------------------------------------------------------
+
+
+class PoisonedPredictor:
+    """A stand-in model that breaks on any batch holding the word ``poison``."""
+
+    def __init__(self):
+        self.inner = keyword_predictor()
+        self.info, self.hash, self.runtime = self.inner.info, self.inner.hash, self.inner.runtime
+
+    def predict(self, texts, contexts=None):
+        if any("poison" in text for text in texts):
+            raise RuntimeError("the model broke")
+        return self.inner.predict(texts, contexts)
+
+
+def test_the_batcher_fails_only_the_request_that_breaks_scoring():
+    from hypecheck.models.scoring import ScoreOptions, score_documents
+
+    predictor = PoisonedPredictor()
+    requests = [
+        ([f"A poison pill {i}."] if i % 10 == 3 else [TEXTS[i % 3], f"Miracle number {i}."], i % 2 == 0)
+        for i in range(50)
+    ]
+
+    async def run():
+        batcher = MicroBatcher(predictor, wait_ms=20, max_sentences=10_000)
+        batcher.start()
+        calls = [batcher.score(texts, ScoreOptions(triggers=triggers)) for texts, triggers in requests]
+        answers = await asyncio.gather(*calls, return_exceptions=True)
+        await batcher.stop()
+        return answers, batcher.batches
+
+    answers, batches = asyncio.run(run())
+    for (texts, triggers), answer in zip(requests, answers, strict=True):
+        if "poison" in texts[0]:
+            assert isinstance(answer, RuntimeError)
+        else:
+            alone = score_documents(predictor, texts, ScoreOptions(triggers=triggers))
+            assert [a.to_dict() for a in answer] == [a.to_dict() for a in alone]
+    assert batches < 50  # the healthy requests were still scored together, not one by one
+
+
+def score_request(i):
+    options = [{}, {"triggers": False}, {"overclaim_threshold": 0.2}, {"reasons": ["sensational"]}][i % 4]
+    if i % 7 == 5:
+        return {"text": "\u200b\ufeff", "options": options}  # nothing visible: 422
+    if i % 11 == 6:
+        return {"html": "<script>x</script>"}  # no visible text: 422
+    return {"text": TEXTS[i % len(TEXTS)] + f" Note {i}.", "options": options}
+
+
+def post_score(url, payload):
+    body = json.dumps(payload)  # lone surrogates travel as \ud800 escapes, as JSON.stringify writes them
+    response = httpx.post(
+        f"{url}/v1/score", content=body, headers={"content-type": "application/json"}, timeout=120
+    )
+    return response.status_code, response.json()
+
+
+def test_fifty_concurrent_requests_with_poisoned_ones_get_what_they_get_one_at_a_time(server):
+    url, _ = server
+    payloads = [score_request(i) for i in range(50)]
+    with ThreadPoolExecutor(50) as pool:
+        together = list(pool.map(lambda p: post_score(url, p), payloads))
+    alone = [post_score(url, p) for p in payloads]
+    assert [status for status, _ in together] == [status for status, _ in alone]
+    assert {status for status, _ in alone} == {200, 422}
+    assert together == alone
+
+
+# --- limits that hold --------------------------------------------------------------------------------
+
+
+def test_made_up_keys_forwarded_addresses_and_failed_logins_share_one_limit(transformer_bundle):
+    process, url = start_server(transformer_bundle, HYPECHECK_RATE_LIMIT="3/minute")
+    keyed, keyed_url = start_server(
+        transformer_bundle, HYPECHECK_RATE_LIMIT="3/minute", HYPECHECK_API_KEYS="k1"
+    )
+    try:
+        dodges = [
+            {"x-api-key": "made-up-1"},
+            {"authorization": "Bearer made-up-2"},
+            {"x-forwarded-for": "203.0.113.7"},
+            {"x-api-key": "made-up-3", "x-forwarded-for": "198.51.100.9"},
+        ]
+        codes = [httpx.post(f"{url}/v1/score", json={"text": "Hi."}, headers=h).status_code for h in dodges]
+        assert codes == [200, 200, 200, 429]
+        guesses = [
+            httpx.post(f"{keyed_url}/v1/score", json={"text": "Hi."}, headers={"x-api-key": f"guess{i}"})
+            for i in range(4)
+        ]
+        assert [r.status_code for r in guesses] == [401, 401, 401, 429]
+        assert int(guesses[-1].headers["retry-after"]) >= 1
+    finally:
+        for running in (process, keyed):
+            running.terminate()
+            running.wait(10)
+
+
+def test_oversized_bodies_get_a_json_413_with_cors_declared_chunked_or_sent_whole(server):
+    url, _ = server
+    headers = {"content-type": "application/json", "origin": ORIGIN}
+
+    def chunks():
+        yield b'{"text": "'
+        for _ in range(20):
+            yield b"a" * 5000
+        yield b'"}'
+
+    for content in (b'{"text": "' + b"a" * 70000 + b'"}', chunks()):
+        response = httpx.post(f"{url}/v1/score", content=content, headers=headers)
+        assert response.status_code == 413 and response.json()["error"]["code"] == "body_too_large"
+        assert response.headers["access-control-allow-origin"] == ORIGIN
+    # urllib sends the whole body before it reads: it must get the 413, not a connection reset.
+    whole = urllib.request.Request(f"{url}/v1/score", data=b"x" * 400_000, headers=headers, method="POST")
+    with pytest.raises(urllib.error.HTTPError) as answered:
+        urllib.request.urlopen(whole, timeout=30)
+    assert answered.value.code == 413 and json.loads(answered.value.read())["error"]["limit"] == 60000
+
+
+def test_a_stalled_body_times_out_with_408(server):
+    url, _ = server
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(
+            b"POST /v1/score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 50000\r\n\r\n" + b'{"text": "abc'
+        )
+        started = time.monotonic()
+        answer = connection.recv(65536).decode()
+    assert answer.startswith("HTTP/1.1 408") and "body_timeout" in answer
+    assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize(
+    "form", [{"data": '{"annotation": 5}'}, {"data": "null"}, {"data": '{"annotation": null}'}]
+)
+def test_bad_languagetool_data_is_a_json_400_with_cors(server, form):
+    url, _ = server
+    response = httpx.post(f"{url}/v2/check", data=form, headers={"origin": ORIGIN})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_request"
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+
+
+def test_unknown_paths_and_methods_answer_with_the_error_shape(server):
+    url, _ = server
+    missing = httpx.get(f"{url}/v1/nothing-here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    wrong = httpx.get(f"{url}/v1/score")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_an_unexpected_failure_is_a_json_500_with_cors():
+    from fastapi import FastAPI
+    from fastapi.middleware.cors import CORSMiddleware
+    from hypecheck.serve.guards import ErrorsAsJson
+
+    app = FastAPI()
+
+    @app.get("/boom")
+    async def boom():
+        raise RuntimeError("secret text from the request")
+
+    app.add_middleware(ErrorsAsJson)
+    app.add_middleware(CORSMiddleware, allow_origins=[ORIGIN])
+
+    async def call():
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.get("/boom", headers={"origin": ORIGIN})
+
+    response = asyncio.run(call())
+    assert response.status_code == 500 and response.json()["error"]["code"] == "internal_error"
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+
+
+def test_query_strings_never_reach_the_access_log(transformer_bundle):
+    process, url = start_server(transformer_bundle)
+    httpx.get(f"{url}/healthz", params={"text": "Zanzibar-secret-draft"})
+    process.terminate()
+    output = process.stdout.read().decode()
+    assert "GET /healthz" in output and "Zanzibar" not in output
