@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import pytest
 from hypecheck.models.version import VERSION
 from hypecheck.training.tracking import PYFUNC_PACKAGES, canonical, pip_requirements
+
+from tests.test_import_graph import import_graph, imported_names, modules_of
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -69,3 +72,41 @@ def test_the_pyfunc_requirements_are_the_pins_of_pyproject():
 def test_a_package_hypecheck_does_not_declare_is_refused():
     with pytest.raises(LookupError, match="does not declare not-a-dependency"):
         pip_requirements(("numpy", "not-a-dependency"))
+
+
+# Imported on the pyfunc's path but not pinned for it: MLflow is the host; the ONNX Runtime path
+# (onnxruntime, psutil) is skipped when onnxruntime is missing; tokenizers comes with transformers
+# and joblib with scikit-learn (it reads only older, trusted baseline bundles).
+NOT_PINNED_FOR_THE_PYFUNC = {
+    "mlflow",
+    "mlflow-skinny",
+    "mlflow-tracing",
+    "onnxruntime",
+    "psutil",
+    "tokenizers",
+    "joblib",
+}
+
+
+def test_the_pyfunc_requirements_cover_every_library_its_code_imports():
+    modules = modules_of("hypecheck.models", ROOT / "models")
+    graph = import_graph(modules)
+    reached, todo = set(), ["hypecheck.models.pyfunc"]
+    while todo:
+        module = todo.pop()
+        if module not in reached:
+            reached.add(module)
+            todo += graph[module]
+    tops = (
+        {
+            name.split(".")[0]
+            for module in reached
+            for name in imported_names(modules[module][0], module, modules[module][1])
+        }
+        - set(sys.stdlib_module_names)
+        - {"__future__", "hypecheck"}
+    )
+    distributions = metadata.packages_distributions()
+    imported = {canonical(d) for top in tops for d in distributions.get(top, [top])}
+    assert "torch" in imported
+    assert imported - NOT_PINNED_FOR_THE_PYFUNC - {canonical(p) for p in PYFUNC_PACKAGES} == set()
