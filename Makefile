@@ -13,7 +13,7 @@ export ORT_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck format data-stats splitter-bench batch-bench bench clean
+.PHONY: help setup run test lint typecheck format data-stats splitter-bench batch-bench bench soak ray-fault clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -57,6 +57,12 @@ splitter-bench: setup ## Re-measure the sentence-splitter candidates (writes dat
 
 batch-bench: setup ## Batch-score all FakeHealth articles, against a naive loop (writes reports/batch/)
 	$(BIN)/python -m hypecheck.serve.batch.bench
+
+soak: setup ## 60 s at 32 clients, clean then with 10% hostile bodies: 5xx, memory, p99 (reports/soak.json)
+	nice $(BIN)/python benchmarks/soak.py $(if $(MODEL),--model $(MODEL))
+
+ray-fault: setup ## Batch on a two-node Ray cluster here, worker raylet killed mid-run (reports/ray_fault.json)
+	nice $(BIN)/python benchmarks/ray_fault.py --model $(or $(MODEL),$(error MODEL=<bundle folder> is required))
 
 bench: setup ## Inference speed: model only, hardware limit, API, naive pipeline (writes reports/bench/)
 	$(BIN)/python -m hypecheck.serve.bench $(if $(MODEL),--model $(MODEL))

@@ -23,11 +23,13 @@ from hypecheck.serve.guards import (
     BodyLimit,
     ErrorsAsJson,
     KeysAndRateLimit,
+    KnownOrigins,
     error_body,
     keep_query_strings_out_of_the_access_log,
 )
 from hypecheck.serve.inputs import Document, InputError, docx_text, read_document
-from hypecheck.serve.languagetool import check_response, parse_check_form
+from hypecheck.serve.languagetool import LANGUAGES, check_response, checks_language, parse_check_form
+from hypecheck.serve.offsets import Unit, sentence_in_units
 from hypecheck.serve.schemas import (
     BatchRequest,
     BatchResponse,
@@ -59,9 +61,12 @@ def _options(options: Options) -> ScoreOptions:
     )
 
 
-def _response(document: Document, score: DocumentScore, doc_id: str | None) -> dict[str, Any]:
-    """The document score with every span in the offsets of what the caller sent."""
-    sentences = [document.sentence_in_source(s.to_dict()) for s in score.sentences]
+def _response(document: Document, score: DocumentScore, doc_id: str | None, unit: Unit) -> dict[str, Any]:
+    """The document score with every span in the offsets of what the caller sent, in ``unit``."""
+    sentences = [
+        sentence_in_units(document.sentence_in_source(s.to_dict()), document.source, unit)
+        for s in score.sentences
+    ]
     return {"id": doc_id, "sentences": sentences, "summary": score.summary, "model": score.model}
 
 
@@ -90,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.batcher.stop()
 
     app = FastAPI(
+        docs_url="/docs" if settings.docs else None,  # Swagger UI loads its assets from a CDN
+        redoc_url="/redoc" if settings.docs else None,
         title="hypecheck",
         version=VERSION,
         lifespan=lifespan,
@@ -142,7 +149,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Score one text or HTML page: every sentence with offsets, verdict, reasons, triggers and advice."""
         document = _document(request.text, request.html)
         [result] = await _score([document.text], _options(request.options))
-        return _response(document, result, request.id)
+        return _response(document, result, request.id, request.options.offsets)
 
     @app.post("/v1/score/batch", response_model=BatchResponse, responses=ERRORS, tags=["score"])
     async def score_batch(request: BatchRequest) -> dict[str, Any]:
@@ -158,7 +165,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         results = await _score([d.text for d in documents], _options(request.options))
         return {
             "results": [
-                _response(doc, res, item.id)
+                _response(doc, res, item.id, request.options.offsets)
                 for doc, res, item in zip(documents, results, request.documents, strict=True)
             ]
         }
@@ -180,13 +187,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def languagetool_check(request: Request) -> dict[str, Any]:
         """LanguageTool's ``/v2/check``: form field ``text`` or ``data``; overclaims come back as matches."""
         form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
         try:
-            text = parse_check_form({k: v for k, v in form.items() if isinstance(v, str)})
+            text = parse_check_form(fields)
         except ValueError as error:
             raise ApiError(400, "invalid_request", str(error)) from None
         document = _document(text, None)
+        if not checks_language(fields):
+            return check_response(text, None, fields)
         [result] = await _score([document.text], ScoreOptions(triggers=False))
-        return check_response(text, result)
+        return check_response(text, result, fields)
+
+    @app.get("/v2/languages", tags=["languagetool"])
+    async def languagetool_languages() -> list[dict[str, str]]:
+        """LanguageTool's ``/v2/languages``, which its clients ask first: the English variants."""
+        return LANGUAGES
 
     @app.post("/v1/compare", tags=["compare"])
     async def compare(request: CompareRequest) -> dict[str, Any]:
@@ -236,6 +251,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(KeysAndRateLimit, keys=settings.api_keys, rate=settings.rate_limit)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
     app.add_middleware(ErrorsAsJson)
+    app.add_middleware(KnownOrigins, origins=settings.cors_origins, origin_regex=settings.cors_origin_regex)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import math
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -155,6 +156,36 @@ class ErrorsAsJson:
             if not started:
                 message = "the server failed on this request (logged without its text)"
                 await _send_json(send, 500, error_body("internal_error", message))
+
+
+class KnownOrigins:
+    """A browser request from a page that CORS would not let read the answer is refused before any
+    work: a form post is a "simple" request, sent without asking first, so without this any
+    website could make the server score text. Requests without an ``Origin`` (LanguageTool
+    clients, curl) and from the server's own pages pass."""
+
+    def __init__(
+        self, app: Callable[..., Awaitable[None]], origins: list[str], origin_regex: str | None
+    ) -> None:
+        self.app = app
+        self.origins = set(origins)
+        self.pattern = re.compile(origin_regex) if origin_regex else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        own = f"{scope.get('scheme', 'http')}://{headers.get(b'host', b'').decode('latin-1')}"
+        if (
+            not origin
+            or scope.get("method") in ("GET", "HEAD", "OPTIONS")
+            or origin == own
+            or origin in self.origins
+            or (self.pattern is not None and self.pattern.fullmatch(origin))
+        ):
+            await self.app(scope, receive, send)
+            return
+        message = f"requests from {origin[:100]} are not allowed (HYPECHECK_CORS_ORIGINS)"
+        await _send_json(send, 403, error_body("origin_not_allowed", message))
 
 
 class KeysAndRateLimit:

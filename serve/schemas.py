@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from hypecheck.models.labels import REASONS
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -17,6 +17,9 @@ class Options(BaseModel):
     reasons: list[str] | None = Field(None, description=f"Only these reasons (of {', '.join(REASONS)})")
     triggers: bool = Field(True, description="Find the words that drove each overclaim (costs time)")
     suggestions: bool = Field(True, description="Advice and a rewrite for each overclaim")
+    offsets: Literal["codepoint", "utf16"] = Field(
+        "codepoint", description="Unit of every start/end: code points, or UTF-16 units as JavaScript counts"
+    )
 
     @model_validator(mode="after")
     def _known_reasons(self) -> Options:

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     )
     batch_wait_ms: float = Field(5.0, ge=0, description="How long a micro-batch waits for company")
     batch_max_sentences: int = Field(256, gt=0)
+    docs: bool = Field(False, description="Serve /docs and /redoc (their pages load assets from a CDN)")
     trust_bundle: bool = Field(False, description="Open a bundle holding pickled files (they run code)")
 
     @field_validator("cors_origins", "api_keys", mode="before")

@@ -222,3 +222,27 @@ def test_query_strings_never_reach_the_access_log(transformer_bundle):
     process.terminate()
     output = process.stdout.read().decode()
     assert "GET /healthz" in output and "Zanzibar" not in output
+
+
+def test_form_posts_from_other_websites_do_no_work(server):
+    url, _ = server
+    form = {"text": "This miracle pill cures everyone."}
+    evil = httpx.post(f"{url}/v2/check", data=form, headers={"origin": "https://evil.example"})
+    assert evil.status_code == 403 and evil.json()["error"]["code"] == "origin_not_allowed"
+    assert httpx.post(f"{url}/v2/check", data=form).status_code == 200  # a LanguageTool client
+    assert httpx.post(f"{url}/v2/check", data=form, headers={"origin": ORIGIN}).status_code == 200
+    assert httpx.post(f"{url}/v2/check", data=form, headers={"origin": url}).status_code == 200  # own page
+
+
+def test_docs_are_off_and_the_served_pages_load_nothing_from_outside(server):
+    import re
+
+    url, _ = server
+    assert httpx.get(f"{url}/docs").status_code == 404 and httpx.get(f"{url}/redoc").status_code == 404
+    assert httpx.get(f"{url}/openapi.json").status_code == 200
+    page = httpx.get(f"{url}/").text
+    assert "default-src 'self'" in page
+    linked = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert linked and all(not re.match(r"[a-z]+:|//", link) for link in linked), linked
+    for link in linked:
+        assert not re.search(r"https?://", httpx.get(f"{url}{link}").text), link

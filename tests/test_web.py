@@ -91,3 +91,19 @@ def test_opening_a_word_file_fills_the_draft_and_scores_it(browser, page_server,
     page.wait_for_selector("#result-panel:not([hidden])")
     assert page.input_value("#draft") == "\n\n".join(paragraphs)
     assert page.locator("#rendered .sentence").count() == 2
+
+
+def test_emoji_before_a_flagged_sentence_keeps_highlights_and_rewrites_in_place(browser, page_server):
+    """JavaScript slices in UTF-16 units: with code-point offsets every span after an emoji shifts."""
+    text = "We loved it 😀🎉 so much.\nThis miracle pill cures everyone, guaranteed!\nThe trial had 40."
+    expected = httpx.post(f"{page_server}/v1/score", json={"text": text}).json()["sentences"]
+    page = check_draft(browser, page_server, text)
+    marks = page.locator("#rendered .sentence")
+    assert [marks.nth(i).text_content() for i in range(marks.count())] == [s["text"] for s in expected]
+    index = next(i for i, s in enumerate(expected) if (s["suggestion"] or {}).get("rewrite"))
+    marks.nth(index).click()
+    page.click("#accept")
+    sentence = expected[index]
+    rewrite = sentence["suggestion"]["rewrite"]
+    page.wait_for_function("(r) => document.querySelector('#draft').value.includes(r)", arg=rewrite)
+    assert page.input_value("#draft") == text[: sentence["start"]] + rewrite + text[sentence["end"] :]

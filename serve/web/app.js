@@ -35,7 +35,7 @@ async function check() {
     const response = await fetch("/v1/score", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ text, options: { triggers: true, suggestions: true } }),
+      body: JSON.stringify({ text, options: { triggers: true, suggestions: true, offsets: "utf16" } }),
     });
     const body = await response.json();
     if (!response.ok) { setStatus(`Not checked: ${body.error ? body.error.message : response.status}`); return; }
