@@ -56,7 +56,7 @@ splitter-bench: setup ## Re-measure the sentence-splitter candidates (writes dat
 	$(BIN)/python -m hypecheck.training.splitter_benchmark
 
 batch-bench: setup ## Batch-score all FakeHealth articles, against a naive loop (writes reports/batch/)
-	$(BIN)/python -m hypecheck.serve.batch.bench
+	$(BIN)/python -m benchmarks.batch_bench
 
 soak: setup ## 60 s at 32 clients, clean then with 10% hostile bodies: 5xx, memory, p99 (reports/soak.json)
 	nice $(BIN)/python benchmarks/soak.py $(if $(MODEL),--model $(MODEL))
@@ -65,7 +65,7 @@ ray-fault: setup ## Batch on a two-node Ray cluster here, worker raylet killed m
 	nice $(BIN)/python benchmarks/ray_fault.py --model $(or $(MODEL),$(error MODEL=<bundle folder> is required))
 
 bench: setup ## Inference speed: model only, hardware limit, API, naive pipeline (writes reports/bench/)
-	$(BIN)/python -m hypecheck.serve.bench $(if $(MODEL),--model $(MODEL))
+	$(BIN)/python -m benchmarks.bench $(if $(MODEL),--model $(MODEL))
 
 clean: ## Remove build outputs (keeps .venv, the MLflow store and trained models)
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache .mypy_cache reports test-output

@@ -182,7 +182,9 @@ def write_record(directory: Path, record: dict[str, Any]) -> None:
     (directory / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
 
 
-def log_to_registry(directory: Path, record: dict[str, Any], model_name: str) -> dict[str, Any]:
+def log_to_registry(
+    directory: Path, record: dict[str, Any], model_name: str, *, tracking_uri: str
+) -> dict[str, Any]:
     """Attach the gate to the registered version this bundle is, if it is one.
 
     That is the version of ``bundle.json``'s number whose stored ``bundle.json`` is identical. Its
@@ -191,17 +193,16 @@ def log_to_registry(directory: Path, record: dict[str, Any], model_name: str) ->
     references serve int8 as well. Returns what was done, or why nothing was.
     """
     import mlflow
-    from hypecheck.models.registry import default_tracking_uri
     from mlflow import MlflowClient
     from mlflow.exceptions import MlflowException
 
-    mlflow.set_tracking_uri(default_tracking_uri())
+    mlflow.set_tracking_uri(tracking_uri)
     version = json.loads((directory / BUNDLE_FILE).read_text())["version"]
     client = MlflowClient()
     try:
         found = client.get_model_version(model_name, version)
     except MlflowException:
-        return {"logged": False, "why": f"{model_name} has no version {version} in {default_tracking_uri()}"}
+        return {"logged": False, "why": f"{model_name} has no version {version} in {tracking_uri}"}
     model_id = found.model_id or (found.source or "").removeprefix("models:/")
     if not model_id or not found.run_id:
         return {"logged": False, "why": f"version {version} of {model_name} has no logged model and run"}

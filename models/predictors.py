@@ -9,7 +9,6 @@ of model sits behind a bundle.
 from __future__ import annotations
 
 import importlib.util
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -100,20 +99,19 @@ BACKENDS = ("auto", "torch", "onnx")
 def load_predictor(
     directory: str | Path,
     *,
-    backend: str | None = None,
+    backend: str = "auto",
     threads: int | None = None,
     trust_bundle: bool = False,
 ) -> Predictor:
     """Open any bundle folder as a predictor.
 
-    ``backend`` (default ``HYPECHECK_BACKEND``, else ``auto``): ``auto`` serves a transformer from
-    its int8 ONNX file when ``hypecheck export`` gated it on validation quality, else PyTorch;
-    ``torch`` and ``onnx`` force one. ``threads``: compute threads (default: physical cores).
+    ``backend``: ``auto`` serves a transformer from its int8 ONNX file when ``hypecheck export``
+    gated it on validation quality, else PyTorch; ``torch`` and ``onnx`` force one.
+    ``threads``: compute threads (default: physical cores).
     A bundle holding a pickle is refused (:class:`UntrustedBundle`) unless ``trust_bundle``.
     """
     directory = Path(directory)
     check_no_pickles(directory, trust_bundle)
-    backend = backend or os.environ.get("HYPECHECK_BACKEND") or "auto"
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
     info = BundleInfo.load(directory)

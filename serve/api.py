@@ -39,7 +39,7 @@ from hypecheck.serve.schemas import (
     ScoreRequest,
     ScoreResponse,
 )
-from hypecheck.serve.settings import Settings
+from hypecheck.serve.settings import ServeSettings
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -70,20 +70,14 @@ def _response(document: Document, score: DocumentScore, doc_id: str | None, unit
     return {"id": doc_id, "sentences": sentences, "summary": score.summary, "model": score.model}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(settings: ServeSettings | None = None) -> FastAPI:
+    """The app serving ``settings.model`` (read from the environment when no settings are given)."""
+    settings = settings or ServeSettings()
+    settings.go_offline()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202 - FastAPI's lifespan protocol
-        from hypecheck.models.predictors import load_predictor
-        from hypecheck.models.registry import resolve_bundle
-
-        predictor = load_predictor(
-            resolve_bundle(settings.model),
-            backend=settings.backend,
-            threads=settings.threads,
-            trust_bundle=settings.trust_bundle,
-        )
+        predictor = settings.predictor()
         predictor.predict(["Warm-up sentence for the model."])
         app.state.predictor = predictor
         app.state.batcher = MicroBatcher(

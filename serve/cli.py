@@ -2,17 +2,20 @@
 
 Scoring commands live here; the training-side commands (``data``, ``train``, ``evaluate``) are
 mounted from ``hypecheck.training.cli``, the one place where ``serve`` reaches into ``training``.
-Exit codes of ``check``: 0 nothing flagged, 1 flagged, 2 usage or input error.
+Exit codes of ``check``: 0 nothing flagged, 1 flagged, 2 usage or input error. Each command reads
+the settings (:class:`hypecheck.models.settings.Settings`) once and passes their values on.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sys
+from importlib import resources
 from pathlib import Path
 
 import typer
-from hypecheck.training.cli import data_app, evaluate, train
+from hypecheck.models.settings import Settings
+from hypecheck.training.cli import data_app, evaluate, train, train_with
 
 app = typer.Typer(
     name="hypecheck",
@@ -24,7 +27,12 @@ app.add_typer(data_app, name="data")
 app.command("train")(train)
 app.command("evaluate")(evaluate)
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "examples" / "sample_article.md"
+SAMPLE = resources.files("hypecheck.serve") / "examples" / "sample_article.md"
+
+
+@app.callback()
+def _offline() -> None:
+    Settings.go_offline()
 
 
 def _fail(message: str) -> typer.Exit:
@@ -32,13 +40,12 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _predictor(model: str | None, trust_bundle: bool):  # noqa: ANN202 - imported lazily
+def _predictor(settings: Settings):  # noqa: ANN202 - models.predictors is imported lazily
     from hypecheck.models.bundle import UntrustedBundle
-    from hypecheck.models.predictors import load_predictor
-    from hypecheck.models.registry import ModelNotFound, resolve_bundle
+    from hypecheck.models.registry import ModelNotFound
 
     try:
-        return load_predictor(resolve_bundle(model), trust_bundle=trust_bundle)
+        return settings.predictor()
     except (ModelNotFound, FileNotFoundError, UntrustedBundle) as error:
         raise _fail(str(error)) from None
 
@@ -68,48 +75,51 @@ def check(
 
     if output not in FORMATS:
         raise _fail(f"unknown format {output!r} (one of {', '.join(FORMATS)})")
+    settings = Settings().with_options(model=model, trust_bundle=trust_bundle)
     try:
-        settings = ProjectConfig.load(config) if config else ProjectConfig.discover(Path.cwd())
+        config = config or settings.project_config(Path.cwd())
+        project = ProjectConfig.load(config) if config else ProjectConfig()
         if fail_on is not None:
             check_fail_on(fail_on, "--fail-on")
-            settings = replace(settings, fail_on=fail_on)
+            project = replace(project, fail_on=fail_on)
         if min_score is not None:
-            settings = replace(settings, min_score=min_score)
+            project = replace(project, min_score=min_score)
         documents = [read_path(path) for path in files]
     except (InputError, ValueError, OSError) as error:
         raise _fail(str(error)) from None
-    predictor = _predictor(model, trust_bundle)
+    predictor = _predictor(settings)
     scores = score_documents(predictor, [d.text for d in documents])
-    checked = [(d, s, findings(d, s, settings)) for d, s in zip(documents, scores, strict=True)]
+    checked = [(d, s, findings(d, s, project)) for d, s in zip(documents, scores, strict=True)]
     use_color = sys.stdout.isatty() if color is None else color
     typer.echo(FORMATS[output](checked, use_color))
-    raise typer.Exit(1 if fails([f for _, _, found in checked for f in found], settings.fail_on) else 0)
+    raise typer.Exit(1 if fails([f for _, _, found in checked for f in found], project.fail_on) else 0)
 
 
 @app.command()
 def demo() -> None:
     """The main job: make sure a model exists (train the default on first use), then check a sample."""
-    from hypecheck.models.registry import ModelNotFound, resolve_bundle
+    from hypecheck.models.registry import ModelNotFound
 
+    settings = Settings()
     try:
-        resolve_bundle()
+        settings.bundle()
     except ModelNotFound:
         typer.echo("No trained model yet: training the default model (a few minutes on 2 cores).")
-        train(config="training/configs/default.yaml", overrides=[], no_track=False)
-    typer.echo(
-        f"\nChecking {SAMPLE.relative_to(Path.cwd()) if SAMPLE.is_relative_to(Path.cwd()) else SAMPLE}:\n"
-    )
-    with contextlib.suppress(typer.Exit):
-        check(
-            files=[str(SAMPLE)],
-            output="text",
-            min_score=None,
-            fail_on="never",
-            model=None,
-            config=None,
-            color=None,
-            trust_bundle=False,
-        )
+        train_with(settings, "default", [], track=True)
+    with resources.as_file(SAMPLE) as sample:
+        shown = sample.relative_to(Path.cwd()) if sample.is_relative_to(Path.cwd()) else sample
+        typer.echo(f"\nChecking {shown}:\n")
+        with contextlib.suppress(typer.Exit):
+            check(
+                files=[str(sample)],
+                output="text",
+                min_score=None,
+                fail_on="never",
+                model=None,
+                config=None,
+                color=None,
+                trust_bundle=False,
+            )
 
 
 @app.command()
@@ -122,22 +132,18 @@ def serve(
     trust_bundle: bool = typer.Option(
         False, "--trust-bundle", help="Open a bundle holding pickled files (they run code): yours only."
     ),
+    log_level: str = typer.Option("info", help="uvicorn's log level (warning: no access log)."),
 ) -> None:
     """Run the HTTP API and the editors' page under uvicorn (settings: HYPECHECK_* variables)."""
-    import os
-
     import uvicorn
+    from hypecheck.serve.api import create_app
+    from hypecheck.serve.settings import ServeSettings
 
-    if model:
-        os.environ["HYPECHECK_MODEL"] = model
-    if trust_bundle:
-        os.environ["HYPECHECK_TRUST_BUNDLE"] = "true"
     uvicorn.run(
-        "hypecheck.serve.api:create_app",
-        factory=True,
+        create_app(ServeSettings().with_options(model=model, trust_bundle=trust_bundle)),
         host=host,
         port=port,
-        log_level="info",
+        log_level=log_level,
         access_log=True,
         proxy_headers=False,  # X-Forwarded-For is anyone's to write: the peer address is the client
     )
@@ -192,7 +198,7 @@ def batch(
     """Score a collection or a crawl. Bad records go to OUTPUT.errors.jsonl with a reason; after a
     kill, the same command again resumes from OUTPUT.checkpoint.json and gives the same output."""
     from hypecheck.models.bundle import UntrustedBundle, check_no_pickles
-    from hypecheck.models.registry import ModelNotFound, resolve_bundle
+    from hypecheck.models.registry import ModelNotFound
     from hypecheck.serve.batch import BatchJob, Fields, run_batch
     from hypecheck.serve.batch.checkpoint import CheckpointMismatch
     from hypecheck.serve.batch.runner import ENGINES
@@ -213,13 +219,22 @@ def batch(
         )
         if engine not in ENGINES:
             raise ValueError(f"--engine is one of {', '.join(ENGINES)}")
-        bundle = resolve_bundle(model)
-        check_no_pickles(bundle, trust_bundle)
+        settings = Settings().with_options(model=model, trust_bundle=trust_bundle)
+        bundle = settings.bundle()
+        check_no_pickles(bundle, settings.trust_bundle)
     except (ValueError, ModelNotFound, UntrustedBundle) as error:
         raise _fail(str(error)) from None
     try:
         stats = run_batch(
-            job, bundle, engine=engine, workers=workers, progress=progress, trust_bundle=trust_bundle
+            job,
+            bundle,
+            engine=engine,
+            workers=workers,
+            progress=progress,
+            backend=settings.backend,
+            threads=settings.threads,
+            trust_bundle=settings.trust_bundle,
+            ray_address=settings.ray_address,
         )
     except (InputError, CheckpointMismatch) as error:
         raise _fail(str(error)) from None
@@ -254,7 +269,8 @@ def compare(
         news_doc, source_doc = read_path(str(news)), read_path(str(source))
     except InputError as error:
         raise _fail(str(error)) from None
-    result = compare_texts(_predictor(model, trust_bundle), news_doc.text, source_doc.text)
+    settings = Settings().with_options(model=model, trust_bundle=trust_bundle)
+    result = compare_texts(_predictor(settings), news_doc.text, source_doc.text)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
     raise typer.Exit(1 if result["summary"]["exaggerated"] else 0)
 
@@ -273,9 +289,9 @@ def export(
 
     from hypecheck.models.bundle import BundleInfo
     from hypecheck.models.onnx_export import export_bundle, log_to_registry, write_record
-    from hypecheck.training.config import TrainConfig, config_path
+    from hypecheck.training.config import config_path, load_config
     from hypecheck.training.evaluate import evaluate
-    from hypecheck.training.tracking import MODEL_NAME, offline
+    from hypecheck.training.tracking import MODEL_NAME
     from hypecheck.training.train import reference_splits
 
     try:
@@ -287,11 +303,13 @@ def export(
     path = config_path(config or info.training.get("config", "default"))
     if not path.is_file():
         raise _fail(f"no config {path} (pass --config)")
-    offline()
-    validation = reference_splits(TrainConfig.from_yaml(path, {"context": info.context}))["validation"]
+    settings = Settings()
+    validation = reference_splits(load_config(str(path), {"context": info.context}, settings))["validation"]
     record = export_bundle(model, lambda p: evaluate(p, {"validation": validation})[0]["validation"])
     record["registry"] = (
-        {"logged": False, "why": "--no-track"} if no_track else log_to_registry(model, record, MODEL_NAME)
+        {"logged": False, "why": "--no-track"}
+        if no_track
+        else log_to_registry(model, record, MODEL_NAME, tracking_uri=settings.mlflow_uri)
     )
     write_record(model, record)
     typer.echo(json.dumps(record, indent=1))

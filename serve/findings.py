@@ -14,7 +14,6 @@ from hypecheck.models.labels import OVERCLAIM, REASONS
 from hypecheck.models.scoring import DocumentScore, SentenceScore
 from hypecheck.serve.inputs import Document
 
-CONFIG_NAME = ".hypecheck.toml"
 IGNORE = re.compile(r"hypecheck:\s*ignore\b")
 
 
@@ -58,14 +57,6 @@ class ProjectConfig:
         if isinstance(min_score, bool) or not isinstance(min_score, int | float):
             raise ValueError(f"{path}: min_score must be a number, not {min_score!r}")
         return cls(float(min_score), fail_on, disabled, tuple(_strings(raw, "allow", path)))
-
-    @classmethod
-    def discover(cls, start: Path) -> ProjectConfig:
-        """The nearest ``.hypecheck.toml`` in ``start`` or a parent folder, else the defaults."""
-        for folder in [start, *start.parents]:
-            if (folder / CONFIG_NAME).is_file():
-                return cls.load(folder / CONFIG_NAME)
-        return cls()
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,17 @@
-"""Deployment settings of the HTTP server, from ``HYPECHECK_*`` environment variables."""
+"""Deployment settings of the HTTP server: the shared settings plus request limits, CORS and keys."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
+from hypecheck.models.settings import Settings
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode
 
 
-class Settings(BaseSettings):
-    """Model to load, request limits, CORS origins, API keys and threads."""
+class ServeSettings(Settings):
+    """Model, paths and runtime as every command has them, plus request limits, CORS origins and keys."""
 
-    model_config = SettingsConfigDict(env_prefix="HYPECHECK_", extra="ignore")
-
-    model: str | None = Field(
-        None, description="Bundle folder or models:/ URI; default models:/hypecheck@champion"
-    )
     max_body_bytes: int = Field(2_000_000, gt=0)
     max_chars: int = Field(100_000, gt=0, description="Characters per document")
     max_documents: int = Field(64, gt=0, description="Documents per batch request")
@@ -28,14 +24,9 @@ class Settings(BaseSettings):
     )
     api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list, description="Empty: no key needed")
     rate_limit: str = Field("120/minute", description="Per API key (or per client address without keys)")
-    threads: int = Field(2, gt=0, description="Compute threads of the model (one per physical core)")
-    backend: Literal["auto", "torch", "onnx"] = Field(
-        "auto", description="auto: the bundle's int8 ONNX model when its export passed the quality gate"
-    )
     batch_wait_ms: float = Field(5.0, ge=0, description="How long a micro-batch waits for company")
     batch_max_sentences: int = Field(256, gt=0)
     docs: bool = Field(False, description="Serve /docs and /redoc (their pages load assets from a CDN)")
-    trust_bundle: bool = Field(False, description="Open a bundle holding pickled files (they run code)")
 
     @field_validator("cors_origins", "api_keys", mode="before")
     @classmethod

@@ -9,8 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypecheck.serve.local_server import start_local_server
-from hypecheck.training.paths import shared_data_dir
+from hypecheck.models.settings import Settings
+
+from benchmarks.local_server import start_local_server
+
+SHARED_DATA = Settings().shared_data_dir
 
 IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
 
@@ -36,11 +39,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def shared_available() -> bool:
-    return (shared_data_dir() / "fakehealth_content").is_dir()
+    return (SHARED_DATA / "fakehealth_content").is_dir()
 
 
-needs_shared = needs(shared_available(), f"the shared corpora ({shared_data_dir()})")
+needs_shared = needs(shared_available(), f"the shared corpora ({SHARED_DATA})")
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "serve" / "examples" / "sample_article.md"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 needs_chromium = needs(Path(CHROMIUM).exists(), "Debian chromium")
 needs_ray = needs(importlib.util.find_spec("ray") is not None, "Ray")
@@ -74,15 +78,12 @@ def start_server(bundle, **env_extra):
 
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory):
-    """Both models of the smoke config, trained once per test session into a temporary MLflow store."""
-    root = tmp_path_factory.mktemp("smoke")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
-        from hypecheck.training.config import CONFIG_DIR, TrainConfig
-        from hypecheck.training.train import run
+    """Both models of the smoke config, trained once per test session into a temporary project home."""
+    from hypecheck.training.config import load_config
+    from hypecheck.training.train import run
 
-        config = TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml", {"output_dir": str(root / "artifacts")})
-        results = run(config)
+    root = tmp_path_factory.mktemp("smoke")
+    results = run(load_config("smoke", {}, Settings(home=root, data_dir=SHARED_DATA)))
     return root, results
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "data" / "examples" / "sample_article.md"
+SAMPLE = ROOT / "serve" / "examples" / "sample_article.md"
 
 
 def hypecheck(*args, model=None, cwd=ROOT, stdin=None):

@@ -14,7 +14,7 @@ from hypecheck.training.config import CONFIG_DIR, TrainConfig
 from hypecheck.training.dataset import with_context
 from hypecheck.training.examples import Example
 
-from tests.conftest import needs_shared
+from tests.conftest import SHARED_DATA, needs_shared
 
 ARTICLE = (
     "Mouse study finds compound slows tumour growth\n\n"
@@ -144,11 +144,15 @@ def test_self_training_gives_student_examples_their_article_context(transformer_
     from hypecheck.training.self_training import pseudo_examples
 
     config = TrainConfig(
-        pseudo_teacher=str(transformer_bundle), pseudo_limit=40, pseudo_confidence=0.0, context="previous"
+        pseudo_teacher=str(transformer_bundle),
+        pseudo_limit=40,
+        pseudo_confidence=0.0,
+        context="previous",
+        data_dir=str(SHARED_DATA),
     )
     examples = pseudo_examples(config, exclude=set())
     assert len(examples) == 40
-    articles = articles_by_id()
+    articles = articles_by_id(SHARED_DATA)
     for example in examples:
         sentences = [s.text for s in split_sentences(articles[example.group].text)]
         expected = {sentences[i - 1] if i else None for i, s in enumerate(sentences) if s == example.text}

@@ -8,7 +8,7 @@ from hypecheck.training.corpus import load_written_units, units_by_split
 from hypecheck.training.stats import real_thresholds, written_thresholds
 from sklearn.feature_extraction.text import CountVectorizer
 
-from tests.conftest import needs_shared
+from tests.conftest import SHARED_DATA, needs_shared
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +68,6 @@ def test_no_group_crosses_splits(written):
 @needs_shared
 @pytest.mark.skipif(not REAL_ANNOTATIONS.exists(), reason="no real-sentence annotations yet")
 def test_real_annotations_rebuild_with_matching_hashes():
-    units = load_real_units()  # raises AnnotationDrift on any mismatch
+    units = load_real_units(SHARED_DATA)  # raises AnnotationDrift on any mismatch
     assert len(units) == len(read_jsonl(REAL_ANNOTATIONS))
     assert all(t.met for t in real_thresholds(units))

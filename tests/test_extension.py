@@ -10,10 +10,10 @@ import time
 
 import httpx
 import pytest
-from hypecheck.serve.local_server import free_port
-from hypecheck.serve.settings import Settings
+from hypecheck.serve.settings import ServeSettings
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, needs_chromium, start_server
+from benchmarks.local_server import free_port
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE, needs_chromium, start_server
 
 EXTENSION = ROOT / "serve" / "extension"
 SCREENSHOTS = ROOT / "test-output"
@@ -21,11 +21,7 @@ pytestmark = needs_chromium
 
 THRESHOLD = 0.6  # a threshold set in the options; the expected highlights are scored at the same one
 CHUNK_CHARS = int(re.search(r"CHUNK_CHARS = (\d+)", (EXTENSION / "content" / "main.js").read_text())[1])
-PARAGRAPHS = [
-    line.removeprefix("# ")
-    for line in (ROOT / "data" / "examples" / "sample_article.md").read_text().splitlines()
-    if line.strip()
-]
+PARAGRAPHS = [line.removeprefix("# ") for line in SAMPLE.read_text().splitlines() if line.strip()]
 # The pill is one code point to the server and two UTF-16 units to the page: offsets must be converted.
 ADDED = "This miracle supplement \N{PILL} cures anxiety in every patient who takes it."
 HOSTILE_SENTENCE = 'This miracle pill <img src=x onerror="window.__pwned = 1"> cures everyone, guaranteed.'
@@ -253,7 +249,7 @@ def test_long_page_goes_in_chunks(api, pages, browser):
     page = context.new_page()
     page.goto(url)
     status = wait_for_state(control, url, "done")
-    assert Settings().max_chars >= CHUNK_CHARS
+    assert ServeSettings().max_chars >= CHUNK_CHARS
     assert len(sent) >= 2 and all(len(request["text"]) <= CHUNK_CHARS for request in sent)
     assert "\n\n".join(request["text"] for request in sent) == "\n\n".join(PARAGRAPHS * 20)
     expected = flagged(api, PARAGRAPHS * 20)

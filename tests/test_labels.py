@@ -10,13 +10,12 @@ from hypecheck.models.labels import (
     LabelError,
     LabelledUnit,
 )
-from hypecheck.training.paths import shared_data_dir
 
-from tests.conftest import needs
+from tests.conftest import SHARED_DATA, needs
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDELINES = ROOT / "data" / "GUIDELINES.md"
-SHARED_SPEC = shared_data_dir().parent / "LABELS.md"
+SHARED_SPEC = SHARED_DATA.parent / "LABELS.md"
 
 
 def section(text: str, heading: str) -> str:

@@ -19,6 +19,7 @@ from hypecheck.models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor,
 from hypecheck.models.prediction import _softmax
 from hypecheck.models.predictors import TransformerPredictor, load_predictor
 from hypecheck.models.scoring import ScoreOptions, score_documents
+from hypecheck.models.settings import Settings
 from typer.testing import CliRunner
 
 from tests.conftest import start_server
@@ -98,13 +99,11 @@ def test_load_predictor_serves_int8_only_when_gated(exported, tmp_path, monkeypa
     bundle = tmp_path / "bundle"
     shutil.copytree(exported[0], bundle)
     record = read_record(bundle)
-    monkeypatch.delenv("HYPECHECK_BACKEND", raising=False)
+    monkeypatch.setenv("HYPECHECK_BACKEND", "torch")  # the library does not read it: settings do
     write_record(bundle, {**record, "passed": True})
     assert isinstance(load_predictor(bundle), OnnxPredictor)
     assert isinstance(load_predictor(bundle, backend="torch"), TransformerPredictor)
-    monkeypatch.setenv("HYPECHECK_BACKEND", "torch")
-    assert isinstance(load_predictor(bundle), TransformerPredictor)
-    monkeypatch.delenv("HYPECHECK_BACKEND")
+    assert isinstance(Settings(model=str(bundle)).predictor(), TransformerPredictor)
 
     write_record(bundle, {**record, "passed": False})
     assert isinstance(load_predictor(bundle), TransformerPredictor)
@@ -132,14 +131,14 @@ def test_gate_allows_half_a_point_below_fp32():
     assert not failed["passed"] and failed["drop"]["macro_f1"] == pytest.approx(0.01)
 
 
-def test_gate_is_logged_against_the_registered_version(exported, smoke_run, tmp_path, monkeypatch):
+def test_gate_is_logged_against_the_registered_version(exported, smoke_run, tmp_path):
     from mlflow import MlflowClient
 
     root, _ = smoke_run
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{root}/mlflow.db")
+    store = f"sqlite:///{root}/mlflow.db"
     bundle, record = exported
     version = json.loads((bundle / "bundle.json").read_text())["version"]
-    result = log_to_registry(bundle, record, "hypecheck")
+    result = log_to_registry(bundle, record, "hypecheck", tracking_uri=store)
     assert result["logged"] and result["version"] == version
     client = MlflowClient()
     metrics = client.get_run(result["run_id"]).data.metrics
@@ -151,7 +150,7 @@ def test_gate_is_logged_against_the_registered_version(exported, smoke_run, tmp_
     shutil.copytree(bundle, other)
     info = json.loads((other / "bundle.json").read_text())
     (other / "bundle.json").write_text(json.dumps({**info, "version": "999"}))
-    assert log_to_registry(other, record, "hypecheck") == {
+    assert log_to_registry(other, record, "hypecheck", tracking_uri=store) == {
         "logged": False,
         "why": f"hypecheck has no version 999 in sqlite:///{root}/mlflow.db",
     }

@@ -12,7 +12,7 @@ from hypecheck.training.config import CONFIG_DIR, TrainConfig, parse_overrides
 from hypecheck.training.dataset import build_examples, by_split
 from hypecheck.training.transformer import fit_temperature, train_transformer
 
-from tests.conftest import needs_shared
+from tests.conftest import SHARED_DATA, needs_shared
 
 TEXTS = [
     "This breakthrough will revolutionize the treatment of depression.",
@@ -116,7 +116,12 @@ def test_self_training_reads_only_train_articles_and_keeps_confident_labels(tran
     from hypecheck.training.self_training import pseudo_examples
     from hypecheck.training.splits import split_of
 
-    config = TrainConfig(pseudo_teacher=str(transformer_bundle), pseudo_limit=200, pseudo_confidence=0.0)
+    config = TrainConfig(
+        pseudo_teacher=str(transformer_bundle),
+        pseudo_limit=200,
+        pseudo_confidence=0.0,
+        data_dir=str(SHARED_DATA),
+    )
     everything = pseudo_examples(config, exclude=set())
     assert len(everything) == 200
     assert {split_of(e.group) for e in everything} == {"train"}

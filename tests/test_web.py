@@ -3,7 +3,7 @@
 import httpx
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, needs_chromium, write_docx
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE, needs_chromium, write_docx
 
 SCREENSHOTS = ROOT / "test-output"
 pytestmark = needs_chromium
@@ -42,7 +42,7 @@ def check_draft(browser, url, text):
 
 
 def test_page_highlights_every_sentence_and_explains_one(browser, page_server):
-    text = (ROOT / "data" / "examples" / "sample_article.md").read_text()
+    text = SAMPLE.read_text()
     expected = httpx.post(f"{page_server}/v1/score", json={"text": text}).json()["sentences"]
     page = check_draft(browser, page_server, text)
     marks = page.locator("#rendered .sentence")
@@ -70,7 +70,7 @@ def test_hostile_draft_stays_inert(browser, page_server):
 
 
 def test_accepting_a_rewrite_puts_it_into_the_draft(browser, page_server):
-    text = (ROOT / "data" / "examples" / "sample_article.md").read_text()
+    text = SAMPLE.read_text()
     expected = httpx.post(f"{page_server}/v1/score", json={"text": text}).json()["sentences"]
     index = next(i for i, s in enumerate(expected) if (s["suggestion"] or {}).get("rewrite"))
     page = check_draft(browser, page_server, text)

@@ -112,10 +112,10 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_real_units(path: Path = REAL_ANNOTATIONS) -> list[LabelledUnit]:
-    """Rebuild the annotated real sentences from the shared corpora, checking every hash."""
+def load_real_units(data_dir: Path, path: Path = REAL_ANNOTATIONS) -> list[LabelledUnit]:
+    """Rebuild the annotated real sentences from the shared corpora in ``data_dir``, checking every hash."""
     rows = read_jsonl(path)
-    articles = articles_by_id()
+    articles = articles_by_id(data_dir)
     units = []
     for row in rows:
         article = articles.get(row["article"])
@@ -148,9 +148,9 @@ def seed_article_ids(seed_file: Path) -> set[str]:
     return {row["article"] for row in read_jsonl(seed_file) if row.get("article")}
 
 
-def prepare(out_dir: Path, n_batches: int, seed_file: Path) -> list[Path]:
+def prepare(data_dir: Path, out_dir: Path, n_batches: int, seed_file: Path) -> list[Path]:
     """Sample articles and write the annotation work batches (not committed: they hold corpus text)."""
-    articles = sample_articles(all_articles(), exclude=seed_article_ids(seed_file))
+    articles = sample_articles(all_articles(data_dir), exclude=seed_article_ids(seed_file))
     return write_batches(articles, out_dir, n_batches)
 
 

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from hypecheck.training.paths import corpus_dir
 
@@ -39,9 +40,9 @@ class Article:
         return len(self.title.strip())
 
 
-def fakehealth_articles() -> Iterator[Article]:
+def fakehealth_articles(data_dir: Path) -> Iterator[Article]:
     """FakeHealth's 1,638 stories (``fakehealth_story``) and 599 press releases (``fakehealth_release``)."""
-    root = corpus_dir(FAKEHEALTH)
+    root = corpus_dir(data_dir, FAKEHEALTH)
     for kind, source in (("HealthStory", "fakehealth_story"), ("HealthRelease", "fakehealth_release")):
         for path in sorted((root / kind).glob("*.json")):
             row = json.loads(path.read_text(encoding="utf-8"))
@@ -55,10 +56,10 @@ def fakehealth_articles() -> Iterator[Article]:
             )
 
 
-def cardiff_articles() -> Iterator[Article]:
+def cardiff_articles(data_dir: Path) -> Iterator[Article]:
     """The 604 UK news stories of the Cardiff corpus (``cardiff``)."""
     csv.field_size_limit(sys.maxsize)
-    path = corpus_dir(CARDIFF) / CARDIFF_FILE
+    path = corpus_dir(data_dir, CARDIFF) / CARDIFF_FILE
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             yield Article(
@@ -70,11 +71,11 @@ def cardiff_articles() -> Iterator[Article]:
             )
 
 
-def all_articles() -> Iterator[Article]:
+def all_articles(data_dir: Path) -> Iterator[Article]:
     """Every real article of both corpora, in a fixed order."""
-    yield from fakehealth_articles()
-    yield from cardiff_articles()
+    yield from fakehealth_articles(data_dir)
+    yield from cardiff_articles(data_dir)
 
 
-def articles_by_id() -> dict[str, Article]:
-    return {article.id: article for article in all_articles()}
+def articles_by_id(data_dir: Path) -> dict[str, Article]:
+    return {article.id: article for article in all_articles(data_dir)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import typer
+from hypecheck.models.settings import Settings
 from hypecheck.training.paths import SharedDataMissing
 from rich.console import Console
 from rich.table import Table
@@ -62,12 +63,13 @@ def stats(
     from hypecheck.training.corpus import load_written_units, to_rows
     from hypecheck.training.stats import counts, real_thresholds, written_thresholds
 
+    settings = Settings()
     written = load_written_units()
     _print_counts("Written corpus (data/written)", counts(to_rows(written)), len(written))
     ok = _print_thresholds("Written corpus thresholds", written_thresholds(written))
     if REAL_ANNOTATIONS.exists():
         try:
-            real = load_real_units()
+            real = load_real_units(settings.shared_data_dir)
         except SharedDataMissing as missing:
             console.print(f"[yellow]real-sentence annotations: text not rebuilt: {missing}[/]")
         else:
@@ -78,7 +80,7 @@ def stats(
 
         for name, load in CORPORA.items():
             try:
-                rows = load()
+                rows = load(settings.shared_data_dir)
             except SharedDataMissing as missing:
                 console.print(f"[yellow]{missing}[/]")
                 continue
@@ -93,19 +95,21 @@ def train(
     no_track: bool = typer.Option(False, "--no-track", help="Do not log to MLflow or register."),
 ) -> None:
     """Train the model(s) of a config, evaluate them and register them in MLflow."""
-    from hypecheck.training.config import TrainConfig, config_path, parse_overrides
-    from hypecheck.training.tracking import offline
+    train_with(Settings(), config, overrides, track=not no_track)
 
-    offline()
+
+def train_with(settings: Settings, config: str, overrides: list[str], *, track: bool) -> None:
+    """``hypecheck train`` with the caller's settings: where data, artifacts, reports and runs go."""
+    from hypecheck.training.config import load_config, parse_overrides
     from hypecheck.training.train import run
 
-    path = config_path(config)
+    settings.go_offline()
     try:
-        settings = TrainConfig.from_yaml(path, parse_overrides(overrides))
+        train_config = load_config(config, parse_overrides(overrides), settings)
     except (OSError, ValueError) as error:
         console.print(f"[red]hypecheck train: {error}[/]")
         raise typer.Exit(2) from None
-    results = run(settings, track=not no_track)
+    results = run(train_config, track=track)
     console.print(
         _metrics_table("results", [(r["kind"], name, m) for r in results for name, m in r["metrics"].items()])
     )
@@ -126,24 +130,24 @@ def evaluate(
     name: str = typer.Option("evaluate", help="Report name under reports/."),
 ) -> None:
     """Evaluate a model on every held-out set through the scoring path; write a report."""
-    from hypecheck.models.predictors import load_predictor
-    from hypecheck.models.registry import ModelNotFound, resolve_bundle
-    from hypecheck.training.config import TrainConfig, config_path
+    from hypecheck.models.registry import ModelNotFound
+    from hypecheck.training.config import load_config
     from hypecheck.training.evaluate import evaluate as run_evaluation
     from hypecheck.training.evaluate import evaluation_sets, write_report
     from hypecheck.training.train import reference_splits
 
-    path = config_path(config)
+    settings = Settings().with_options(model=model)
+    settings.go_offline()
     try:
-        predictor = load_predictor(resolve_bundle(model))
+        predictor = settings.predictor()
     except (ModelNotFound, FileNotFoundError) as error:
         console.print(f"[red]hypecheck evaluate: {error}[/]")
         raise typer.Exit(2) from None
-    settings = TrainConfig.from_yaml(path, {"context": predictor.info.context})  # as the model reads
-    splits = reference_splits(settings)
-    sets = {"validation": splits["validation"], **evaluation_sets(settings, splits)}
+    train_config = load_config(config, {"context": predictor.info.context}, settings)  # as the model reads
+    splits = reference_splits(train_config)
+    sets = {"validation": splits["validation"], **evaluation_sets(train_config, splits)}
     metrics, predictions = run_evaluation(predictor, sets)
-    report = write_report(name, predictor, sets, metrics, predictions)
+    report = write_report(name, predictor, sets, metrics, predictions, settings.reports_dir)
     title = f"{predictor.info.name} {predictor.info.version}"
     console.print(_metrics_table(title, [(predictor.info.kind, n, m) for n, m in metrics.items()]))
     console.print(f"report: {report}")

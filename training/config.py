@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from hypecheck.models.context import check_mode
+from hypecheck.models.settings import Settings
 from hypecheck.training.paths import REPO_ROOT
 
 CONFIG_DIR = REPO_ROOT / "training" / "configs"
@@ -48,12 +49,19 @@ class TrainConfig:
     seed: int = 13
     threads: int = 2
     limit_train: int = 0  # > 0 keeps only this many training examples (smoke runs)
-    output_dir: str = "models/artifacts"
+    # Where: the entry point fills these from the settings (:func:`load_config`); relative paths are
+    # the working folder's, and no tracking URI means nothing is looked up in MLflow.
+    data_dir: str = ""  # the shared corpora
+    output_dir: str = "artifacts"  # bundles go to output_dir/name/kind
+    reports_dir: str = "reports"
+    tracking_uri: str = ""  # the MLflow store that runs are logged to and models:/ teachers come from
 
     @classmethod
-    def from_yaml(cls, path: str | Path, overrides: dict[str, Any] | None = None) -> TrainConfig:
-        raw = yaml.safe_load(Path(path).read_text()) or {}
-        raw.update(overrides or {})
+    def from_yaml(
+        cls, path: str | Path, overrides: dict[str, Any] | None = None, base: dict[str, Any] | None = None
+    ) -> TrainConfig:
+        """The file's keys over ``base``, then ``overrides`` over both."""
+        raw = {**(base or {}), **(yaml.safe_load(Path(path).read_text()) or {}), **(overrides or {})}
         known = {f.name: f for f in fields(cls)}
         unknown = set(raw) - set(known)
         if unknown:
@@ -66,6 +74,22 @@ class TrainConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @property
+    def shared_data(self) -> Path:
+        return Path(self.data_dir)
+
+
+def load_config(name: str, overrides: dict[str, Any], settings: Settings) -> TrainConfig:
+    """A config by path or name, with the places of ``settings`` (shared data, artifacts, reports,
+    MLflow store); the file's own keys win over those, and ``overrides`` (``--set``) over both."""
+    places = {
+        "data_dir": str(settings.shared_data_dir),
+        "output_dir": str(settings.artifacts_dir),
+        "reports_dir": str(settings.reports_dir),
+        "tracking_uri": settings.mlflow_uri,
+    }
+    return TrainConfig.from_yaml(config_path(name), overrides, base=places)
 
 
 def config_path(name: str) -> Path:

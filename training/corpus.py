@@ -40,12 +40,12 @@ def load_written_units(directory: Path = WRITTEN_DIR) -> list[LabelledUnit]:
     return units
 
 
-def load_own_units(*, real: bool = True) -> list[LabelledUnit]:
+def load_own_units(data_dir: Path, *, real: bool = True) -> list[LabelledUnit]:
     """Written units, plus the annotated real sentences when ``real`` and the shared corpora exist."""
     units = load_written_units()
     if real and REAL_ANNOTATIONS.exists():
         try:
-            units.extend(load_real_units())
+            units.extend(load_real_units(data_dir))
         except SharedDataMissing as missing:
             log.warning("real-sentence annotations skipped: %s", missing)
     return units

@@ -39,7 +39,7 @@ def _shared_units(config: TrainConfig) -> list[LabelledUnit]:
         if not wanted:
             continue
         try:
-            units.extend(LabelledUnit.from_dict(row) for row in load())
+            units.extend(LabelledUnit.from_dict(row) for row in load(config.shared_data))
         except SharedDataMissing as missing:
             log.warning("skipped: %s", missing)
     return units
@@ -69,7 +69,8 @@ def aux_examples(config: TrainConfig) -> list[Example]:
             raise ValueError(f"unknown auxiliary task {task!r} (one of {', '.join(AUX_TASKS)})")
         loader, target = AUX_TASKS[task]
         try:
-            rows = [r for r in getattr(shared_corpora, loader)() if split_of(r["group"]) == "train"]
+            rows = getattr(shared_corpora, loader)(config.shared_data)
+            rows = [r for r in rows if split_of(r["group"]) == "train"]
         except SharedDataMissing as missing:
             log.warning("skipped auxiliary task %s: %s", task, missing)
             continue
@@ -113,7 +114,7 @@ def with_context(examples: list[Example], mode: str) -> list[Example]:
 
 def build_examples(config: TrainConfig) -> list[Example]:
     """All examples for ``config`` (every split), in a deterministic order."""
-    units = load_own_units(real=config.use_real_annotations) + _shared_units(config)
+    units = load_own_units(config.shared_data, real=config.use_real_annotations) + _shared_units(config)
     seen: set[str] = set()
     examples = []
     for example in with_context([from_unit(unit) for unit in units], config.context) + aux_examples(config):

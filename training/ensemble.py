@@ -14,10 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from hypecheck.models.predictors import load_predictor
-from hypecheck.models.registry import resolve_bundle
-from hypecheck.training.config import CONFIG_DIR, TrainConfig
-from hypecheck.training.evaluate import REPORTS, evaluation_sets, predict
+from hypecheck.models.settings import Settings
+from hypecheck.training.config import load_config
+from hypecheck.training.evaluate import evaluation_sets, predict
 from hypecheck.training.metrics import best_threshold, compute
 from hypecheck.training.mixing import mix, parse_weights
 from hypecheck.training.train import reference_splits
@@ -37,11 +36,13 @@ def main() -> None:
         "--config", default="shared.yaml", help="Config whose data defines the held-out sets."
     )
     args = parser.parse_args()
-    predictors = [load_predictor(resolve_bundle(m.strip())) for m in args.models.split(",")]
+    settings = Settings()
+    settings.go_offline()
+    predictors = [settings.with_options(model=m.strip()).predictor() for m in args.models.split(",")]
     modes = {p.info.context for p in predictors} - {""}
     if len(modes) > 1:
         raise SystemExit(f"members read different context modes: {sorted(modes)}")
-    config = TrainConfig.from_yaml(CONFIG_DIR / args.config, {"context": modes.pop() if modes else ""})
+    config = load_config(args.config, {"context": modes.pop() if modes else ""}, settings)
     splits = reference_splits(config)
     sets = {"validation": splits["validation"], **evaluation_sets(config, splits)}
     sets = {name: [e for e in examples if e.verdict >= 0] for name, examples in sets.items()}
@@ -62,8 +63,8 @@ def main() -> None:
             )
             row[name] = {key: round(metrics[key], 4) for key in REPORTED if key in metrics}
         results.append(row)
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "ensemble.json").write_text(
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    (settings.reports_dir / "ensemble.json").write_text(
         json.dumps({"models": args.models, "mixes": results}, indent=1) + "\n"
     )
     print(json.dumps(results, indent=1))

@@ -3,7 +3,7 @@
 Sets: our test split, the real-sentence annotations' test split (closest to real news), the
 calibration seed's real sentences when they were not trained on (a whole corpus never seen),
 and the PubMed claim-strength sentences held out by group. Writes a Markdown report, a confusion
-matrix and a reliability diagram under ``reports/``.
+matrix and a reliability diagram in the reports folder (``reports/`` of the project home).
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from hypecheck.training.config import TrainConfig
 from hypecheck.training.dataset import REAL_SOURCES, with_context
 from hypecheck.training.examples import Example, from_unit
 from hypecheck.training.metrics import compute, reliability_bins, verdict_confusion
-from hypecheck.training.paths import REPO_ROOT, SharedDataMissing
-
-REPORTS = REPO_ROOT / "reports"
+from hypecheck.training.paths import SharedDataMissing
 
 
 def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> dict[str, list[Example]]:
@@ -40,13 +38,15 @@ def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> di
             sets["seed_real_unseen"] = with_context(
                 [
                     from_unit(LabelledUnit.from_dict(r))
-                    for r in seed_rows()
+                    for r in seed_rows(config.shared_data)
                     if r["source"] == "seed_fakehealth"
                 ],
                 config.context,
             )
         pubmed = [
-            from_unit(LabelledUnit.from_dict(r)) for r in yu2020_rows() if r["source"] == "yu2020_pubmed"
+            from_unit(LabelledUnit.from_dict(r))
+            for r in yu2020_rows(config.shared_data)
+            if r["source"] == "yu2020_pubmed"
         ]
         sets["claim_pubmed_test"] = [e for e in pubmed if e.split == "test"]
     except SharedDataMissing:
@@ -156,7 +156,7 @@ def write_report(
     sets: dict[str, list[Example]],
     metrics: dict,
     predictions: dict,
-    out_dir: Path = REPORTS,
+    out_dir: Path,
 ) -> Path:
     """Markdown report with metrics, breakdowns and the most confident errors; PNGs beside it."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -15,13 +15,11 @@ import random
 import numpy as np
 from hypecheck.models.labels import OVERCLAIM
 from hypecheck.models.prediction import Predictor
-from hypecheck.models.predictors import load_predictor
-from hypecheck.models.registry import resolve_bundle
 from hypecheck.models.scoring import ScoreOptions, score_units
+from hypecheck.models.settings import Settings
 from hypecheck.models.triggers import without, word_spans
-from hypecheck.training.config import CONFIG_DIR, TrainConfig
+from hypecheck.training.config import load_config
 from hypecheck.training.dataset import REAL_SOURCES
-from hypecheck.training.evaluate import REPORTS
 from hypecheck.training.train import reference_splits
 
 
@@ -83,8 +81,10 @@ def main() -> None:
     parser.add_argument("--config", default="shared.yaml")
     parser.add_argument("--limit", type=int, default=2000)
     args = parser.parse_args()
-    predictor = load_predictor(resolve_bundle(args.model))
-    config = TrainConfig.from_yaml(CONFIG_DIR / args.config, {"context": predictor.info.context})
+    settings = Settings().with_options(model=args.model)
+    settings.go_offline()
+    predictor = settings.predictor()
+    config = load_config(args.config, {"context": predictor.info.context}, settings)
     test = reference_splits(config)["test"]
     real = [e for e in test if e.source in REAL_SOURCES]
     chosen = (real or test)[: args.limit]
@@ -93,8 +93,8 @@ def main() -> None:
         "set": "real_test" if real else "test",
         **measure(predictor, [e.text for e in chosen], [e.context for e in chosen]),
     }
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "triggers-faithfulness.json").write_text(json.dumps(result, indent=1) + "\n")
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    (settings.reports_dir / "triggers-faithfulness.json").write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result, indent=1))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from hypecheck.models.context import context_at
@@ -44,10 +45,10 @@ class Candidate:
         return context_at(self.sentences, self.index, mode)
 
 
-def candidate_sentences(seed: int, limit: int, exclude: set[str]) -> list[Candidate]:
+def candidate_sentences(data_dir: Path, seed: int, limit: int, exclude: set[str]) -> list[Candidate]:
     """Up to ``limit`` unannotated sentences from train-split articles."""
     pool = []
-    for article in all_articles():
+    for article in all_articles(data_dir):
         if split_of(article.id) != "train":
             continue
         sentences = tuple(s.text for s in split_sentences(article.text))
@@ -64,7 +65,7 @@ def teacher_probabilities(config: TrainConfig, candidates: list[Candidate]) -> t
     threshold."""
     references = [r.strip() for r in config.pseudo_teacher.split(",") if r.strip()]
     weights = parse_weights(config.pseudo_weights, len(references))
-    teachers = [load_predictor(resolve_bundle(reference)) for reference in references]
+    teachers = [load_predictor(resolve_bundle(r, tracking_uri=config.tracking_uri)) for r in references]
     texts = [c.text for c in candidates]
     parts = [t.predict(texts, [c.context(t.info.context) for c in candidates]) for t in teachers]
     return mix(parts, weights), teachers[0].info.reason_threshold
@@ -75,7 +76,7 @@ def pseudo_examples(config: TrainConfig, exclude: set[str]) -> list[Example]:
     where the teacher is confident. Soft (``pseudo_soft``, distillation): every candidate, with the
     teacher's verdict and reason probabilities as targets."""
     try:
-        candidates = candidate_sentences(config.seed, config.pseudo_limit, exclude)
+        candidates = candidate_sentences(config.shared_data, config.seed, config.pseudo_limit, exclude)
     except SharedDataMissing as missing:
         log.warning("skipped self-training: %s", missing)
         return []

@@ -15,6 +15,7 @@ import json
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hypecheck.models.labels import CLAIM_STRENGTHS, LabelledUnit, text_hash
@@ -54,9 +55,9 @@ def to_dataset_dict(rows: Iterable[dict[str, Any]]) -> DatasetDict:
     return DatasetDict({name: Dataset.from_list(items) for name, items in buckets.items()})
 
 
-def yu2020_rows() -> list[dict[str, Any]]:
+def yu2020_rows(data_dir: Path) -> list[dict[str, Any]]:
     """Claim strength (0-3) of PubMed conclusions and EurekAlert press-release headlines/sentences."""
-    root = corpus_dir("yu2020_claim_strength")
+    root = corpus_dir(data_dir, "yu2020_claim_strength")
     rows = []
     for row in _csv_rows(root / "annotated_pubmed.csv"):
         strength = CLAIM_STRENGTHS[int(row["label"])]
@@ -84,9 +85,9 @@ def yu2020_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def li2021_rows() -> list[dict[str, Any]]:
+def li2021_rows(data_dir: Path) -> list[dict[str, Any]]:
     """Health-advice strength (none, weak, strong) in abstracts and discussion sections."""
-    root = corpus_dir("li2021_health_advice")
+    root = corpus_dir(data_dir, "li2021_health_advice")
     rows = []
     for name in (
         "annotations_structured_abstract",
@@ -105,9 +106,9 @@ def li2021_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def pei2021_rows() -> list[dict[str, Any]]:
+def pei2021_rows(data_dir: Path) -> list[dict[str, Any]]:
     """Sentence-level certainty (1 = most uncertain .. 6 = most certain) of scientific findings."""
-    root = corpus_dir("pei2021_certainty")
+    root = corpus_dir(data_dir, "pei2021_certainty")
     rows = []
     with (root / "sentence-level-certainty.train.jsonl").open(encoding="utf-8") as handle:
         for line in handle:
@@ -123,9 +124,9 @@ def pei2021_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def bioscope_rows() -> list[dict[str, Any]]:
+def bioscope_rows(data_dir: Path) -> list[dict[str, Any]]:
     """Sentences of BioScope abstracts and full papers; ``label`` is whether a speculation cue occurs."""
-    root = corpus_dir("bioscope")
+    root = corpus_dir(data_dir, "bioscope")
     rows = []
     for name in ("abstracts", "full_papers"):
         tree = ET.parse(root / f"{name}.xml")
@@ -144,9 +145,9 @@ def bioscope_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def millar_rows() -> list[dict[str, Any]]:
+def millar_rows(data_dir: Path) -> list[dict[str, Any]]:
     """The 60 guideline sentences of the hype lexicon, each ``HYPE`` or ``NOT HYPE`` for one adjective."""
-    root = corpus_dir("millar_hype_lexicon")
+    root = corpus_dir(data_dir, "millar_hype_lexicon")
     with (root / "guideline_examples.tsv").open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle, delimiter="\t")
         return [
@@ -160,16 +161,16 @@ def millar_rows() -> list[dict[str, Any]]:
         ]
 
 
-def hype_lexicon() -> dict[str, str]:
+def hype_lexicon(data_dir: Path) -> dict[str, str]:
     """The 139 hype adjectives of Millar et al., each with its category."""
-    root = corpus_dir("millar_hype_lexicon")
+    root = corpus_dir(data_dir, "millar_hype_lexicon")
     with (root / "hype_adjectives.tsv").open(encoding="utf-8") as handle:
         return {row["adjective"]: row["category"] for row in csv.DictReader(handle, delimiter="\t")}
 
 
-def clickbait_rows() -> list[dict[str, Any]]:
+def clickbait_rows(data_dir: Path) -> list[dict[str, Any]]:
     """32,000 news headlines, half clickbait (Chakraborty et al. 2016)."""
-    root = corpus_dir("clickbait_chakraborty2016")
+    root = corpus_dir(data_dir, "clickbait_chakraborty2016")
     rows = []
     for name, label in (("clickbait_data.gz", "clickbait"), ("non_clickbait_data.gz", "not_clickbait")):
         with gzip.open(root / name, "rt", encoding="utf-8") as handle:
@@ -187,9 +188,9 @@ def clickbait_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def weasel_rows() -> list[dict[str, Any]]:
+def weasel_rows(data_dir: Path) -> list[dict[str, Any]]:
     """CoNLL-2010 Wikipedia sentences, ``weasel`` (uncertain) or ``certain``; auxiliary only."""
-    root = corpus_dir("conll2010_wiki_weasel")
+    root = corpus_dir(data_dir, "conll2010_wiki_weasel")
     rows = []
     for name in ("train", "test"):
         for row in _csv_rows(root / f"{name}.csv"):
@@ -205,9 +206,9 @@ def weasel_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def seed_rows() -> list[dict[str, Any]]:
+def seed_rows(data_dir: Path) -> list[dict[str, Any]]:
     """The 1,219 calibration units already labelled to our spec (real FakeHealth and written)."""
-    root = corpus_dir("hypecheck_seed_labels")
+    root = corpus_dir(data_dir, "hypecheck_seed_labels")
     rows = []
     for name, source in (("fakehealth_sentences", "seed_fakehealth"), ("written_sentences", "seed_written")):
         with (root / f"{name}.jsonl").open(encoding="utf-8") as handle:
@@ -228,7 +229,7 @@ def seed_rows() -> list[dict[str, Any]]:
     return rows
 
 
-CORPORA: dict[str, Callable[[], list[dict[str, Any]]]] = {
+CORPORA: dict[str, Callable[[Path], list[dict[str, Any]]]] = {
     "yu2020_claim_strength": yu2020_rows,
     "li2021_health_advice": li2021_rows,
     "pei2021_certainty": pei2021_rows,
@@ -240,6 +241,6 @@ CORPORA: dict[str, Callable[[], list[dict[str, Any]]]] = {
 }
 
 
-def load_corpus(name: str) -> DatasetDict:
-    """One shared corpus as a grouped ``DatasetDict``."""
-    return to_dataset_dict(CORPORA[name]())
+def load_corpus(data_dir: Path, name: str) -> DatasetDict:
+    """One shared corpus of ``data_dir`` as a grouped ``DatasetDict``."""
+    return to_dataset_dict(CORPORA[name](data_dir))

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hypecheck.models.sentences import split_sentences
+from hypecheck.models.settings import Settings
 from hypecheck.training.paths import REPO_ROOT
 
 CASES = REPO_ROOT / "data" / "splitter" / "cases.jsonl"
@@ -95,12 +96,12 @@ def speed(split: Callable[[str], list[str]], texts: list[str]) -> float:
     return count / (time.perf_counter() - start)
 
 
-def speed_texts(cases: list[dict], limit: int = 300) -> tuple[str, list[str]]:
+def speed_texts(data_dir: Path, cases: list[dict], limit: int = 300) -> tuple[str, list[str]]:
     """Real articles when the shared corpora are present, else the cases repeated."""
     try:
         from hypecheck.training.articles import fakehealth_articles
 
-        articles = [a.text for _, a in zip(range(limit), fakehealth_articles(), strict=False)]
+        articles = [a.text for _, a in zip(range(limit), fakehealth_articles(data_dir), strict=False)]
         return f"{len(articles)} FakeHealth articles", articles
     except FileNotFoundError:
         return "the cases x20", [case["text"] for case in cases] * 20
@@ -108,7 +109,7 @@ def speed_texts(cases: list[dict], limit: int = 300) -> tuple[str, list[str]]:
 
 def main() -> None:
     cases = load_cases()
-    corpus_name, texts = speed_texts(cases)
+    corpus_name, texts = speed_texts(Settings().shared_data_dir, cases)
     rows = []
     for name, build in CANDIDATES.items():
         segment = build()

@@ -1,32 +1,25 @@
 """MLflow: where runs go, what each run logs, and when the ``champion`` alias moves.
 
-Default store: ``sqlite:///mlflow.db`` in the repository (git-ignored); ``MLFLOW_TRACKING_URI``
-overrides it. Telemetry is off before mlflow is imported anywhere in this process.
+The store is the caller's ``tracking_uri`` (the settings' ``sqlite:///HOME/mlflow.db`` unless
+``MLFLOW_TRACKING_URI`` says otherwise). A registered version holds its bundle once and, as code,
+only the ``hypecheck.models`` package's Python files: nothing else lying beside them.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-from importlib import metadata
+import tempfile
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from hypecheck.models.registry import default_tracking_uri as tracking_uri
 from hypecheck.training.paths import REPO_ROOT
 
 MODEL_NAME = "hypecheck"
 CHAMPION = "champion"
 SELECTION_METRIC = "validation.auroc"
-OFFLINE_ENV = {
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-    "DO_NOT_TRACK": "1",
-    "HF_HUB_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "ORT_DISABLE_TELEMETRY": "1",
-}
+CODE_PACKAGE = "hypecheck.models"
 # What the pyfunc imports when MLflow rebuilds its environment; the versions are hypecheck's own.
 PYFUNC_PACKAGES = (
     "torch",
@@ -61,11 +54,6 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def offline() -> None:
-    for key, value in OFFLINE_ENV.items():
-        os.environ.setdefault(key, value)
-
-
 def git_commit() -> str:
     try:
         out = subprocess.run(
@@ -86,8 +74,21 @@ def flatten(metrics: dict[str, dict[str, float]]) -> dict[str, float]:
     }
 
 
+def models_code(scratch: Path) -> Path:
+    """A copy of the models package's ``*.py`` files laid out as ``hypecheck/models/``, so that the
+    pyfunc imports ``hypecheck.models`` from it wherever it is loaded; no bundle or ONNX file comes
+    along, whatever lies in the package's folder."""
+    package = scratch / "hypecheck" / "models"
+    package.mkdir(parents=True)
+    for source in resources.files(CODE_PACKAGE).iterdir():
+        if source.name.endswith(".py"):
+            (package / source.name).write_bytes(source.read_bytes())
+    return scratch / "hypecheck"
+
+
 def log_run(
     *,
+    tracking_uri: str,
     run_name: str,
     params: dict[str, Any],
     metrics: dict[str, dict[str, float]],
@@ -96,15 +97,14 @@ def log_run(
     tags: dict[str, str],
 ) -> dict[str, Any]:
     """Log one trained model; register it and move ``champion`` if it beats the current one."""
-    offline()
     import mlflow
     from hypecheck.models.pyfunc import BUNDLE_ARTIFACT
     from mlflow import MlflowClient
 
-    mlflow.set_tracking_uri(tracking_uri())
+    mlflow.set_tracking_uri(tracking_uri)
     mlflow.set_experiment("hypecheck")
     flat = flatten(metrics)
-    with mlflow.start_run(run_name=run_name) as run:
+    with mlflow.start_run(run_name=run_name) as run, tempfile.TemporaryDirectory() as scratch:
         mlflow.set_tags({**tags, "git_commit": git_commit()})
         mlflow.log_params(params)
         mlflow.log_metrics({k.replace("@", "_"): v for k, v in flat.items()})
@@ -113,9 +113,9 @@ def log_run(
         mlflow.log_artifacts(str(bundle_dir), artifact_path="bundle")
         info = mlflow.pyfunc.log_model(
             name="model",
-            python_model=str(REPO_ROOT / "models" / "pyfunc.py"),
+            python_model=str(resources.files(CODE_PACKAGE) / "pyfunc.py"),
             artifacts={BUNDLE_ARTIFACT: str(bundle_dir)},
-            code_paths=[str(REPO_ROOT / "models")],
+            code_paths=[str(models_code(Path(scratch)))],
             pip_requirements=pip_requirements(),
             signature=_signature(),
             registered_model_name=MODEL_NAME,
@@ -159,13 +159,12 @@ def _maybe_promote(client: Any, version: str, score: float | None) -> bool:
     return True
 
 
-def next_version() -> str:
+def next_version(tracking_uri: str) -> str:
     """The version number the registry will give the next model (written into its bundle first)."""
-    offline()
     import mlflow
     from mlflow import MlflowClient
 
-    mlflow.set_tracking_uri(tracking_uri())
+    mlflow.set_tracking_uri(tracking_uri)
     versions = MlflowClient().search_model_versions(f"name='{MODEL_NAME}'")
     return str(max((int(v.version) for v in versions), default=0) + 1)
 

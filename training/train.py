@@ -18,16 +18,16 @@ from hypecheck.models.bundle import BundleInfo
 from hypecheck.models.predictors import TransformerPredictor, load_predictor
 from hypecheck.training.config import TrainConfig
 from hypecheck.training.dataset import build_examples, by_split, fingerprint
-from hypecheck.training.evaluate import REPORTS, evaluate, evaluation_sets, predict, write_report
+from hypecheck.training.evaluate import evaluate, evaluation_sets, predict, write_report
 from hypecheck.training.metrics import best_reason_threshold, best_threshold, compute
-from hypecheck.training.paths import REPO_ROOT
 
 log = logging.getLogger(__name__)
 
 
 def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
-    """Fit temperature (transformer) and the overclaim and reason thresholds on validation."""
-    predictor = load_predictor(bundle_dir)
+    """Fit temperature (transformer) and the overclaim and reason thresholds on validation, always
+    on PyTorch: the bundle has no ONNX export yet."""
+    predictor = load_predictor(bundle_dir, backend="torch")
     info = predictor.info
     labelled = [e for e in validation if e.verdict >= 0]
     if kind == "transformer" and labelled:
@@ -39,7 +39,7 @@ def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
             info, temperature=fit_temperature(logits, np.array([e.verdict for e in labelled]))
         )
         info.save(bundle_dir)
-        predictor = load_predictor(bundle_dir)
+        predictor = load_predictor(bundle_dir, backend="torch")
     probs = predict(predictor, labelled)
     info = dataclasses.replace(
         info,
@@ -65,7 +65,7 @@ def train_one(
         train_transformer(config, splits["train"], bundle_dir)
     info = _calibrate(bundle_dir, splits["validation"], kind)
     wall = time.perf_counter() - started
-    predictor = load_predictor(bundle_dir)
+    predictor = load_predictor(bundle_dir, backend="torch")
     sets = {"validation": splits["validation"], **evaluation_sets(config, splits)}
     metrics, predictions = evaluate(predictor, sets)
     metrics["train"] = compute(
@@ -81,14 +81,21 @@ def train_one(
         training={"config": config.name, "data": data_hash, "wall_s": round(wall, 1)},
     )
     info.save(bundle_dir)
-    report = write_report(f"{config.name}-{kind}", load_predictor(bundle_dir), sets, metrics, predictions)
+    report = write_report(
+        f"{config.name}-{kind}",
+        load_predictor(bundle_dir, backend="torch"),
+        sets,
+        metrics,
+        predictions,
+        Path(config.reports_dir),
+    )
     return {"kind": kind, "bundle": bundle_dir, "metrics": metrics, "wall_s": wall, "report": report}
 
 
-def _next_version() -> str:
+def _next_version(tracking_uri: str) -> str:
     from hypecheck.training.tracking import next_version
 
-    return next_version()
+    return next_version(tracking_uri)
 
 
 def reference_splits(config: TrainConfig) -> dict[str, list]:
@@ -108,17 +115,20 @@ def reference_splits(config: TrainConfig) -> dict[str, list]:
 
 def run(config: TrainConfig, *, track: bool = True) -> list[dict[str, Any]]:
     """Train what ``config`` asks for; returns one result per model kind."""
+    if track and not config.tracking_uri:
+        raise ValueError("no MLflow tracking URI to log to (set tracking_uri, or train without tracking)")
     reference = reference_splits(config)
     splits = {**reference, "train": by_split(build_examples(config), config)["train"]}
     data_hash = fingerprint(splits["train"])
     log.info("examples: %s", {k: len(v) for k, v in splits.items()})
-    run_dir = REPO_ROOT / config.output_dir / config.name  # an absolute output_dir replaces REPO_ROOT
+    run_dir = Path(config.output_dir) / config.name
     kinds = ["baseline", "transformer"] if config.model == "both" else [config.model]
     results = []
     for kind in kinds:
-        result = train_one(kind, config, splits, data_hash, run_dir, _next_version() if track else "0")
+        version = _next_version(config.tracking_uri) if track else "0"
+        result = train_one(kind, config, splits, data_hash, run_dir, version)
         if track:
-            artifacts = sorted(REPORTS.glob(f"{config.name}-{kind}*"))
+            artifacts = sorted(Path(config.reports_dir).glob(f"{config.name}-{kind}*"))
             result.update(log_and_register(config, kind, result, data_hash, splits, artifacts))
         results.append(result)
     summary = [{k: (str(v) if isinstance(v, Path) else v) for k, v in r.items()} for r in results]
@@ -132,12 +142,13 @@ def log_and_register(
     from hypecheck.training.tracking import log_run
 
     params = {
-        **config.to_dict(),
+        **{key: value for key, value in config.to_dict().items() if key != "tracking_uri"},
         "kind": kind,
         "data_fingerprint": data_hash,
         **{f"n_{k}": len(v) for k, v in splits.items()},
     }
     return log_run(
+        tracking_uri=config.tracking_uri,
         run_name=f"{config.name}-{kind}",
         params=params,
         metrics=result["metrics"],

@@ -8,15 +8,15 @@ runs in parallel too.
 
 One dataset row is one whole chunk, so the model sees exactly the batches the local engine gives it
 and the output is the same to the byte. Rows come back in order (``preserve_order``) and are
-committed by the caller as they arrive. Without ``RAY_ADDRESS`` a local Ray starts; with it, the job
-joins that cluster (whose workers need hypecheck installed and the model folder at the same path).
+committed by the caller as they arrive. Without an address (``RAY_ADDRESS`` at the command line) a
+local Ray starts; with one, the job joins that cluster (whose workers need hypecheck installed and
+the model folder at the same path).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import os
 import pickle
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,10 +32,10 @@ class ChunkScorer:
     """Loads the model once per actor, with one compute thread for the one CPU an actor reserves
     (scores do not depend on the thread count); each call scores whole chunks."""
 
-    def __init__(self, bundle: str, job: BatchJob, trust_bundle: bool) -> None:
+    def __init__(self, bundle: str, job: BatchJob, backend: str, trust_bundle: bool) -> None:
         from hypecheck.models.predictors import load_predictor
 
-        self.predictor = load_predictor(bundle, threads=1, trust_bundle=trust_bundle)
+        self.predictor = load_predictor(bundle, backend=backend, threads=1, trust_bundle=trust_bundle)
         self.job = job
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -46,13 +46,13 @@ class ChunkScorer:
         return {"chunk": batch["chunk"], "result": np.array(results, dtype=object)}
 
 
-def _init_ray() -> int:
-    """Join ``RAY_ADDRESS`` or start a local Ray (unless the caller did); the cluster's CPU count."""
+def _init_ray(address: str | None) -> int:
+    """Join the cluster at ``address`` or start a local Ray (unless the caller did); its CPU count."""
     import ray
 
     if not ray.is_initialized():
-        if os.environ.get("RAY_ADDRESS"):
-            ray.init(logging_level=logging.WARNING, log_to_driver=False)
+        if address:
+            ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
         else:
             ray.init(include_dashboard=False, logging_level=logging.WARNING, log_to_driver=False)
     return max(1, int(ray.cluster_resources().get("CPU", 1)))
@@ -64,12 +64,14 @@ def ray_chunks(
     chunks: Iterable[list[RawRecord]],
     *,
     workers: int | None = None,
+    backend: str = "auto",
     trust_bundle: bool = False,
+    address: str | None = None,
 ) -> Iterator[ChunkResult]:
     """Score ``chunks`` on ``workers`` actors (default: one per CPU), yielding results in order."""
     import ray.data
 
-    cpus = _init_ray()
+    cpus = _init_ray(address)
     workers = workers or cpus
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
@@ -81,7 +83,12 @@ def ray_chunks(
         items = [{"chunk": k, "records": pickle.dumps(chunk)} for k, chunk in window]
         dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
             ChunkScorer,
-            fn_constructor_kwargs={"bundle": str(bundle), "job": job, "trust_bundle": trust_bundle},
+            fn_constructor_kwargs={
+                "bundle": str(bundle),
+                "job": job,
+                "backend": backend,
+                "trust_bundle": trust_bundle,
+            },
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=min(workers, len(items))),
             num_cpus=1,

@@ -5,7 +5,7 @@ An article's score is the share of its sentences with the verdict ``overclaim`` 
 verdict counts); the summary's ``overall`` (mean of the three highest sentence scores) breaks ties.
 Groups are the folders the articles were read from. Reads an article-level Parquet file.
 
-Run: ``python -m hypecheck.serve.batch.report reports/batch/fakehealth.parquet``.
+Run: ``python -m hypecheck.serve.batch.report reports/batch/fakehealth.parquet [--out FOLDER]``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+from hypecheck.models.settings import Settings
 
 MIN_SENTENCES = 5  # shorter articles are left out of the ranking: one hyped line would top it
 
@@ -121,10 +122,10 @@ def write_report(parquet: Path, out_dir: Path, top: int = 20) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("parquet", type=Path, help="Article-level Parquet output of hypecheck batch")
-    parser.add_argument("--out", type=Path, default=Path("reports/batch"))
+    parser.add_argument("--out", type=Path, help="Output folder (default: batch/ in the reports folder)")
     parser.add_argument("--top", type=int, default=20)
     args = parser.parse_args()
-    print(write_report(args.parquet, args.out, args.top))
+    print(write_report(args.parquet, args.out or Settings().reports_dir / "batch", args.top))
 
 
 if __name__ == "__main__":

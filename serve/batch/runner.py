@@ -47,11 +47,16 @@ def _chunked(records: Iterator[RawRecord], size: int) -> Iterator[list[RawRecord
 
 
 def _local_chunks(
-    bundle: Path, job: BatchJob, chunks: Iterable[list[RawRecord]], trust_bundle: bool
+    bundle: Path,
+    job: BatchJob,
+    chunks: Iterable[list[RawRecord]],
+    backend: str,
+    threads: int | None,
+    trust_bundle: bool,
 ) -> Iterator[ChunkResult]:
     from hypecheck.models.predictors import load_predictor
 
-    predictor = load_predictor(bundle, trust_bundle=trust_bundle)
+    predictor = load_predictor(bundle, backend=backend, threads=threads, trust_bundle=trust_bundle)
     for chunk in chunks:
         yield score_chunk(predictor, chunk, job)
 
@@ -119,10 +124,15 @@ def run_batch(
     engine: str = "local",
     workers: int | None = None,
     progress: bool = True,
+    backend: str = "auto",
+    threads: int | None = None,
     trust_bundle: bool = False,
+    ray_address: str | None = None,
 ) -> BatchStats:
     """Score ``job.inputs`` into ``job.output`` (and ``job.errors_path``) with ``bundle``'s model,
-    resuming from the checkpoint of an interrupted run of the same job."""
+    resuming from the checkpoint of an interrupted run of the same job. ``backend`` and ``threads``
+    load the model (:func:`hypecheck.models.predictors.load_predictor`); ``ray_address`` is the Ray
+    cluster to join (none: a local Ray)."""
     if engine not in ENGINES:
         raise ValueError(f"engine is one of {', '.join(ENGINES)}, not {engine!r}")
     started = time.perf_counter()
@@ -150,9 +160,17 @@ def run_batch(
     if engine == "ray":
         from hypecheck.serve.batch.ray_engine import ray_chunks
 
-        results = ray_chunks(bundle, job, chunks(), workers=workers, trust_bundle=trust_bundle)
+        results = ray_chunks(
+            bundle,
+            job,
+            chunks(),
+            workers=workers,
+            backend=backend,
+            trust_bundle=trust_bundle,
+            address=ray_address,
+        )
     else:
-        results = _local_chunks(bundle, job, chunks(), trust_bundle)
+        results = _local_chunks(bundle, job, chunks(), backend, threads, trust_bundle)
     total = sum(path.stat().st_size for path in files)
     with tqdm(
         total=total, initial=skipped, unit="B", unit_scale=True, unit_divisor=1024, disable=not progress

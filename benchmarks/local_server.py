@@ -1,6 +1,7 @@
 """Start ``hypecheck serve`` on a free loopback port and wait until it is ready.
 
-Used by the load benchmark and the end-to-end tests, so both exercise the server a user runs.
+Used by the load benchmark and the end-to-end tests, so both exercise the server a user runs, with
+the command a user types (``--model`` passed as an option, other settings as ``HYPECHECK_*``).
 """
 
 from __future__ import annotations
@@ -26,32 +27,23 @@ def free_port() -> int:
 def start_local_server(
     model: str | None = None,
     *,
+    options: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
     capture: bool = False,
     timeout_s: float = 120,
 ) -> tuple[subprocess.Popen, str]:
     """A uvicorn process serving ``model`` (else the default) and its URL, once ``/readyz`` answers 200.
 
+    ``options`` are more ``hypecheck serve`` options; ``env`` adds ``HYPECHECK_*`` settings.
     With ``capture`` the server's output is piped (``process.stdout``) instead of inherited.
     """
     port = free_port()
     environment = {**os.environ, **(env or {})}
-    if model:
-        environment["HYPECHECK_MODEL"] = str(model)
     output = subprocess.PIPE if capture else None
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "hypecheck.serve.api:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-proxy-headers",
-        ],
+        [sys.executable, "-m", "hypecheck.serve.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        + (["--model", str(model)] if model else [])
+        + list(options),
         cwd=ROOT,
         env=environment,
         stdout=output,

@@ -5,10 +5,11 @@ JSON files -> article text -> sentences -> scores -> one Parquet file, through `
 naive loop calls a ``transformers.pipeline`` on the same model one sentence at a time, over an
 evenly spaced subset of the same articles (``--naive-articles``), and the two are compared by rate.
 The batch output then feeds the example report (:mod:`hypecheck.serve.batch.report`). The corpus is read from
-the shared data folder (``hypecheck.training.paths``): a benchmark, not part of serving.
+the shared data folder (``HYPECHECK_DATA_DIR``): a benchmark, not part of serving.
 
-Run: ``python -m hypecheck.serve.batch.bench`` (``--limit N`` for the first N files of each folder);
-writes ``bench.json``, ``bench.md``, the Parquet output and the report to ``reports/batch/``.
+Run from the checkout: ``python -m benchmarks.batch_bench`` (``--limit N`` for the first N files of
+each folder); writes ``bench.json``, ``bench.md``, the Parquet output and the report to ``batch/`` in
+the reports folder (``reports/`` of the project home).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from hypecheck.models.bundle import bundle_hash
-from hypecheck.models.registry import resolve_bundle
+from hypecheck.models.settings import Settings
 from hypecheck.serve.batch.job import BatchJob
 from hypecheck.serve.batch.prepare import Article, prepare
 from hypecheck.serve.batch.readers import Fields, input_files, read_records
@@ -59,10 +60,10 @@ def _sampling_rss(samples: list[float], stop: threading.Event) -> threading.Thre
     return thread
 
 
-def _inputs(limit: int | None) -> list[Path]:
+def _inputs(data_dir: Path, limit: int | None) -> list[Path]:
     from hypecheck.training.paths import corpus_dir
 
-    root = corpus_dir("fakehealth_content")
+    root = corpus_dir(data_dir, "fakehealth_content")
     folders = [root / "HealthStory", root / "HealthRelease"]
     return folders if limit is None else [f for folder in folders for f in input_files([folder])[:limit]]
 
@@ -120,11 +121,14 @@ def _markdown(result: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    bundle = resolve_bundle(args.model)
+    settings = Settings().with_options(model=args.model)
+    settings.go_offline()
+    bundle = settings.bundle()
+    args.out = args.out or settings.reports_dir / "batch"
     args.out.mkdir(parents=True, exist_ok=True)
     output = args.out / "fakehealth.parquet"
     job = BatchJob(
-        inputs=tuple(_inputs(args.limit)),
+        inputs=tuple(_inputs(settings.shared_data_dir, args.limit)),
         output=output,
         format="parquet",
         level="article",
@@ -138,7 +142,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     samples: list[float] = []
     stop = threading.Event()
     sampler = _sampling_rss(samples, stop)
-    stats = run_batch(job, bundle)
+    stats = run_batch(job, bundle, backend=settings.backend, threads=settings.threads)
     stop.set()
     sampler.join()
     if bundle_hash(bundle) != weights:
@@ -164,7 +168,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": f"{os.cpu_count()} CPUs, {platform.machine()}, {platform.python_implementation()} "
         f"{platform.python_version()}",
         "model": str(bundle),
-        "predictor": type(load_predictor(bundle)).__name__,
+        "predictor": type(load_predictor(bundle, backend=settings.backend)).__name__,
         "batch": batch,
         "verdicts": [],
     }
@@ -200,7 +204,7 @@ def main() -> None:
         "--naive-articles", type=int, default=150, help="Articles for the naive loop (0: skip it)"
     )
     parser.add_argument("--chunk-size", type=int, default=128)
-    parser.add_argument("--out", type=Path, default=Path("reports/batch"))
+    parser.add_argument("--out", type=Path, help="Output folder (default: batch/ in the reports folder)")
     result = run(parser.parse_args())
     print(_markdown(result))
     print(f"report: {result['report']}")

@@ -1,9 +1,10 @@
 """Bounded load run against a hypecheck server on loopback: N concurrent clients for S seconds.
 
-Run: ``python -m hypecheck.serve.loadtest [--url URL | --model REF] --clients 32 --seconds 60
+Run from the checkout: ``python -m benchmarks.loadtest [--url URL | --model REF] --clients 32 --seconds 60
 --sentences 10``.
 Without ``--url`` it starts ``hypecheck serve`` itself on a free loopback port. Prints and writes
-``reports/loadtest.json``: latency p50/p99, requests and sentences per second, failed requests.
+``loadtest.json`` in the reports folder (``reports/`` of the project home): latency p50/p99,
+requests and sentences per second, failed requests.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from pathlib import Path
 
 import aiohttp
 import numpy as np
-from hypecheck.serve.local_server import start_local_server
+from hypecheck.models.settings import Settings
+
+from benchmarks.local_server import start_local_server
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORTS = ROOT / "reports"
 
 
 def written_sentences() -> list[str]:
@@ -110,8 +112,9 @@ def main() -> None:
             process.terminate()
             process.wait(10)
     result.update({"sentences_per_document": args.sentences, "triggers": args.triggers})
-    REPORTS.mkdir(exist_ok=True)
-    (REPORTS / "loadtest.json").write_text(json.dumps(result, indent=1) + "\n")
+    reports = Settings().reports_dir
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "loadtest.json").write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result, indent=1))
 
 

@@ -8,8 +8,9 @@ sentences/s for documents of 1, 10 and 60 of the same sentences (one per line) w
 clients against the real server, with its start-up time and resident memory; (d)
 ``transformers.pipeline`` on the same model and sentences.
 
-Run: ``python -m hypecheck.serve.bench [--model BUNDLE]`` (the bundle needs ``hypecheck export`` first);
-writes ``reports/bench/bench.json`` and ``bench.md``. Timings only mean something on an idle
+Run from the checkout: ``python -m benchmarks.bench [--model BUNDLE]`` (the bundle needs
+``hypecheck export`` first); writes ``bench/bench.json`` and ``bench.md`` in the reports folder
+(``reports/`` of the project home). Timings only mean something on an idle
 machine; the load generator shares the server's cores.
 """
 
@@ -30,11 +31,11 @@ from typing import Any
 import numpy as np
 from hypecheck.models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, physical_cores, read_record
 from hypecheck.models.prediction import Predictor
-from hypecheck.models.registry import resolve_bundle
-from hypecheck.serve.loadtest import REPORTS, documents, run, written_sentences
-from hypecheck.serve.local_server import start_local_server
+from hypecheck.models.settings import Settings
 
-OUT = REPORTS / "bench"
+from benchmarks.loadtest import documents, run, written_sentences
+from benchmarks.local_server import start_local_server
+
 DOCUMENT_SIZES = (1, 10, 60)
 CLIENTS = (1, 16)
 GOALS = {"end_to_end_vs_naive": 3.0, "int8_share_of_limit": 0.6, "api_vs_model_only": 0.8}
@@ -49,13 +50,13 @@ def cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def sentence_sample(count: int, seed: int = 0) -> tuple[list[str], str]:
+def sentence_sample(data_dir: Path, count: int, seed: int = 0) -> tuple[list[str], str]:
     """A fixed sample of real sentences: the annotated news sentences when the shared corpora are
     here, else our written corpus."""
     try:
         from hypecheck.training.annotation import load_real_units
 
-        pool, source = [u.text for u in load_real_units()], "annotated real sentences"
+        pool, source = [u.text for u in load_real_units(data_dir)], "annotated real sentences"
     except Exception:  # the shared corpora are absent or do not rebuild: fall back to ours
         pool, source = written_sentences(), "written corpus (data/written)"
     return random.Random(seed).sample(pool, min(count, len(pool))), source
@@ -168,8 +169,8 @@ def serve_and_load(bundle: Path, pool: list[str], seconds: float) -> dict[str, A
     import psutil
 
     started = time.perf_counter()
-    quiet = {"HYPECHECK_RATE_LIMIT": "100000000/minute", "UVICORN_LOG_LEVEL": "warning"}  # no access log
-    process, url = start_local_server(str(bundle), env=quiet)
+    unlimited = {"HYPECHECK_RATE_LIMIT": "100000000/minute"}
+    process, url = start_local_server(str(bundle), options=("--log-level", "warning"), env=unlimited)
     startup = time.perf_counter() - started
     server = psutil.Process(process.pid)
     try:
@@ -273,12 +274,14 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="Timed passes per model-only variant")
     parser.add_argument("--seconds", type=float, default=20, help="Seconds per API load run")
     args = parser.parse_args()
-    bundle = resolve_bundle(args.model)
+    settings = Settings().with_options(model=args.model)
+    settings.go_offline()
+    bundle = settings.bundle()
     record = read_record(bundle)
     if record is None or not all((bundle / f).is_file() for f in (ONNX_FP32, ONNX_INT8)):
         raise SystemExit(f"{bundle} has no ONNX export: run `hypecheck export --model {bundle}` first")
     threads = physical_cores()
-    texts, source = sentence_sample(args.sentences)
+    texts, source = sentence_sample(settings.shared_data_dir, args.sentences)
     probe = OnnxPredictor(bundle, threads=threads)
     tokens = [sum(e.attention_mask) for e in probe.tokenizer.encode_batch(texts)]
     info = probe.info
@@ -310,10 +313,11 @@ def main() -> None:
         "api": api,
     }
     result["ratios"] = ratios(result)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "bench.json").write_text(json.dumps(result, indent=1) + "\n")
+    out = settings.reports_dir / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(result, indent=1) + "\n")
     table = markdown(result)
-    (OUT / "bench.md").write_text(table)
+    (out / "bench.md").write_text(table)
     print(table)
 
 

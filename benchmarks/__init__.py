@@ -1,0 +1,1 @@
+"""Benchmarks and the local-server starter they share with the tests; run from the checkout."""
