@@ -17,11 +17,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import aiohttp
 import numpy as np
+from hypecheck.models.extras import require
 from hypecheck.models.settings import Settings
 
 from benchmarks.local_server import start_local_server
+
+aiohttp = require("aiohttp", "bench", "the load generator")
 
 ROOT = Path(__file__).resolve().parent.parent
 

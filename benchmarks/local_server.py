@@ -29,22 +29,25 @@ def start_local_server(
     *,
     options: tuple[str, ...] = (),
     env: dict[str, str] | None = None,
+    python: str = sys.executable,
+    cwd: Path = ROOT,
     capture: bool = False,
     timeout_s: float = 120,
 ) -> tuple[subprocess.Popen, str]:
     """A uvicorn process serving ``model`` (else the default) and its URL, once ``/readyz`` answers 200.
 
-    ``options`` are more ``hypecheck serve`` options; ``env`` adds ``HYPECHECK_*`` settings.
+    ``options`` are more ``hypecheck serve`` options; ``env`` adds ``HYPECHECK_*`` settings; ``python``
+    and ``cwd`` choose the interpreter (hence the installed hypecheck) and the working folder.
     With ``capture`` the server's output is piped (``process.stdout``) instead of inherited.
     """
     port = free_port()
     environment = {**os.environ, **(env or {})}
     output = subprocess.PIPE if capture else None
     process = subprocess.Popen(
-        [sys.executable, "-m", "hypecheck.serve.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        [python, "-m", "hypecheck.serve.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
         + (["--model", str(model)] if model else [])
         + list(options),
-        cwd=ROOT,
+        cwd=cwd,
         env=environment,
         stdout=output,
         stderr=subprocess.STDOUT if capture else None,

@@ -198,6 +198,7 @@ def batch(
     """Score a collection or a crawl. Bad records go to OUTPUT.errors.jsonl with a reason; after a
     kill, the same command again resumes from OUTPUT.checkpoint.json and gives the same output."""
     from hypecheck.models.bundle import UntrustedBundle, check_no_pickles
+    from hypecheck.models.extras import MissingExtra, require
     from hypecheck.models.registry import ModelNotFound
     from hypecheck.serve.batch import BatchJob, Fields, run_batch
     from hypecheck.serve.batch.checkpoint import CheckpointMismatch
@@ -219,10 +220,12 @@ def batch(
         )
         if engine not in ENGINES:
             raise ValueError(f"--engine is one of {', '.join(ENGINES)}")
+        if engine == "ray":
+            require("ray.data", "ray", "--engine ray")
         settings = Settings().with_options(model=model, trust_bundle=trust_bundle)
         bundle = settings.bundle()
         check_no_pickles(bundle, settings.trust_bundle)
-    except (ValueError, ModelNotFound, UntrustedBundle) as error:
+    except (ValueError, ModelNotFound, UntrustedBundle, MissingExtra) as error:
         raise _fail(str(error)) from None
     try:
         stats = run_batch(

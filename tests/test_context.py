@@ -193,6 +193,7 @@ def test_distillation_targets_are_the_weighted_ensemble_of_its_teachers(transfor
         pseudo_weights="3,1",
         pseudo_limit=30,
         pseudo_soft=True,
+        data_dir=str(SHARED_DATA),
     )
     examples = pseudo_examples(config, exclude=set())
     assert len(examples) == 30 and all(e.verdict == -1 for e in examples)

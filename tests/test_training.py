@@ -1,6 +1,7 @@
 """Training end to end on the smoke config: a real MLflow store, registration, and the champion."""
 
 import dataclasses
+from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -8,6 +9,7 @@ import pandas as pd
 import pytest
 from hypecheck.models.predictors import load_predictor
 from hypecheck.models.scoring import score_documents, score_units
+from hypecheck.training import tracking
 from hypecheck.training.config import CONFIG_DIR, TrainConfig, parse_overrides
 from hypecheck.training.dataset import build_examples, by_split
 from hypecheck.training.transformer import fit_temperature, train_transformer
@@ -41,6 +43,34 @@ def test_champion_loaded_through_mlflow_scores_exactly_like_its_bundle(smoke_run
     expected = [s.p_overclaim for s in score_units(load_predictor(bundle), TEXTS)]
     served = mlflow.pyfunc.load_model("models:/hypecheck@champion").predict(pd.DataFrame({"text": TEXTS}))
     assert served["p_overclaim"].tolist() == expected
+
+
+def test_a_registered_version_holds_the_models_code_and_its_own_bundle_only(smoke_run):
+    root, results = smoke_run
+    mlflow.set_tracking_uri(f"sqlite:///{root}/mlflow.db")
+    version = mlflow.artifacts.download_artifacts(f"models:/hypecheck/{results[1]['version']}")
+    files = [path.relative_to(version) for path in Path(version).rglob("*") if path.is_file()]
+    weights = [f for f in files if f.suffix in (".safetensors", ".onnx", ".joblib")]
+    assert [f.parts[0] for f in weights] == ["artifacts"]  # the bundle artifact's weights, once
+    code = [f for f in files if f.parts[0] == "code"]
+    assert code and all(f.parts[:3] == ("code", "hypecheck", "models") and f.suffix == ".py" for f in code)
+    assert (root / "mlruns").is_dir()  # run artifacts beside the store, not in the working folder
+
+
+def test_logged_code_leaves_out_whatever_lies_in_the_package_folder(tmp_path, monkeypatch):
+    package = tmp_path / "pkg" / "lookalike"
+    (package / "artifacts" / "old").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "scoring.py").write_text("SCORE = 1\n")
+    (package / "artifacts" / "old" / "model.safetensors").write_bytes(b"weights")
+    monkeypatch.syspath_prepend(str(tmp_path / "pkg"))
+    monkeypatch.setattr(tracking, "CODE_PACKAGE", "lookalike")
+    code = tracking.models_code(tmp_path / "scratch")
+    assert code.name == "hypecheck"
+    assert sorted(p.relative_to(code).as_posix() for p in code.rglob("*") if p.is_file()) == [
+        "models/__init__.py",
+        "models/scoring.py",
+    ]
 
 
 def test_transformer_scores_do_not_depend_on_batching(smoke_run):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hypecheck.models.extras import require
 from hypecheck.models.labels import CLAIM_STRENGTHS, LabelledUnit, text_hash
 from hypecheck.training.paths import corpus_dir
 from hypecheck.training.splits import SPLITS, split_of
@@ -46,13 +47,13 @@ def _unit(text: str, source: str, group: str, **fields: Any) -> dict[str, Any]:
 
 def to_dataset_dict(rows: Iterable[dict[str, Any]]) -> DatasetDict:
     """Grouped train/validation/test ``DatasetDict`` of record rows (empty splits are kept)."""
-    from datasets import Dataset, DatasetDict
+    datasets = require("datasets", "datasets", "the shared corpora as datasets")
 
     buckets: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
     for row in rows:
         row.pop("extra", None)
         buckets[split_of(row["group"])].append(row)
-    return DatasetDict({name: Dataset.from_list(items) for name, items in buckets.items()})
+    return datasets.DatasetDict({name: datasets.Dataset.from_list(items) for name, items in buckets.items()})
 
 
 def yu2020_rows(data_dir: Path) -> list[dict[str, Any]]:

@@ -86,6 +86,16 @@ def models_code(scratch: Path) -> Path:
     return scratch / "hypecheck"
 
 
+def _use_experiment(mlflow: Any, tracking_uri: str) -> None:
+    """Log to the ``hypecheck`` experiment, created with its artifacts beside a local sqlite store
+    (MLflow's own default is ``mlruns/`` in whatever folder the command runs from)."""
+    if mlflow.get_experiment_by_name(MODEL_NAME) is None:
+        store = tracking_uri.removeprefix("sqlite:///")
+        beside = (Path(store).parent / "mlruns").as_uri() if store != tracking_uri else None
+        mlflow.create_experiment(MODEL_NAME, artifact_location=beside)
+    mlflow.set_experiment(MODEL_NAME)
+
+
 def log_run(
     *,
     tracking_uri: str,
@@ -102,7 +112,7 @@ def log_run(
     from mlflow import MlflowClient
 
     mlflow.set_tracking_uri(tracking_uri)
-    mlflow.set_experiment("hypecheck")
+    _use_experiment(mlflow, tracking_uri)
     flat = flatten(metrics)
     with mlflow.start_run(run_name=run_name) as run, tempfile.TemporaryDirectory() as scratch:
         mlflow.set_tags({**tags, "git_commit": git_commit()})

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
+from hypecheck.models.extras import require
 from hypecheck.serve.batch.job import BatchJob, ChunkResult, score_chunk
 from hypecheck.serve.batch.readers import RawRecord
 
@@ -48,8 +49,7 @@ class ChunkScorer:
 
 def _init_ray(address: str | None) -> int:
     """Join the cluster at ``address`` or start a local Ray (unless the caller did); its CPU count."""
-    import ray
-
+    ray = require("ray", "ray", "the Ray engine")
     if not ray.is_initialized():
         if address:
             ray.init(address=address, logging_level=logging.WARNING, log_to_driver=False)
@@ -69,11 +69,10 @@ def ray_chunks(
     address: str | None = None,
 ) -> Iterator[ChunkResult]:
     """Score ``chunks`` on ``workers`` actors (default: one per CPU), yielding results in order."""
-    import ray.data
-
+    ray_data = require("ray.data", "ray", "the Ray engine")
     cpus = _init_ray(address)
     workers = workers or cpus
-    context = ray.data.DataContext.get_current()
+    context = ray_data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
     context.print_on_execution_start = False
@@ -81,7 +80,7 @@ def ray_chunks(
     numbered = enumerate(chunks)
     while window := list(itertools.islice(numbered, workers * CHUNKS_PER_WORKER)):
         items = [{"chunk": k, "records": pickle.dumps(chunk)} for k, chunk in window]
-        dataset = ray.data.from_items(items, override_num_blocks=len(items)).map_batches(
+        dataset = ray_data.from_items(items, override_num_blocks=len(items)).map_batches(
             ChunkScorer,
             fn_constructor_kwargs={
                 "bundle": str(bundle),
@@ -90,7 +89,7 @@ def ray_chunks(
                 "trust_bundle": trust_bundle,
             },
             batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=min(workers, len(items))),
+            compute=ray_data.ActorPoolStrategy(size=min(workers, len(items))),
             num_cpus=1,
         )
         for (expected, _), row in zip(window, dataset.iter_rows(), strict=True):
