@@ -20,7 +20,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
-    from hypecheck.models.predictors import Predictor
+    from hypecheck.models.prediction import Predictor
 
 PROJECT = "hypecheck"
 DEFAULT_REFERENCE = "models:/hypecheck@champion"
@@ -74,20 +74,29 @@ class Settings(BaseSettings):
         default_factory=default_home,
         description="MLflow store, artifacts, reports (default: the checkout, else a user data folder)",
     )
-    data_dir: Path | None = Field(None, description="Shared corpora (default: ../shared/data beside home)")
-    model: str | None = Field(None, description="Bundle folder or models:/ URI (default: the champion)")
-    backend: Literal["auto", "torch", "onnx"] = Field(
-        "auto", description="auto: the bundle's int8 ONNX model when its export passed the quality gate"
+    data_dir: Path | None = Field(
+        default=None, description="Shared corpora (default: ../shared/data beside home)"
     )
-    threads: int | None = Field(None, gt=0, description="Compute threads (default: one per physical core)")
-    trust_bundle: bool = Field(False, description="Open a bundle holding pickled files (they run code)")
+    model: str | None = Field(
+        default=None, description="Bundle folder or models:/ URI (default: the champion)"
+    )
+    backend: Literal["auto", "torch", "onnx"] = Field(
+        default="auto",
+        description="auto: the bundle's int8 ONNX model when its export passed the quality gate",
+    )
+    threads: int | None = Field(
+        default=None, gt=0, description="Compute threads (default: one per physical core)"
+    )
+    trust_bundle: bool = Field(
+        default=False, description="Open a bundle holding pickled files (they run code)"
+    )
     tracking_uri: str | None = Field(
-        None,
+        default=None,
         validation_alias="MLFLOW_TRACKING_URI",
         description="MLflow store (default: sqlite:///HOME/mlflow.db)",
     )
     ray_address: str | None = Field(
-        None,
+        default=None,
         validation_alias="RAY_ADDRESS",
         description="Ray cluster to join (default: start a local Ray)",
     )
