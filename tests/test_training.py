@@ -50,7 +50,7 @@ def test_a_registered_version_holds_the_models_code_and_its_own_bundle_only(smok
     mlflow.set_tracking_uri(f"sqlite:///{root}/mlflow.db")
     version = mlflow.artifacts.download_artifacts(f"models:/hypecheck/{results[1]['version']}")
     files = [path.relative_to(version) for path in Path(version).rglob("*") if path.is_file()]
-    weights = [f for f in files if f.suffix in (".safetensors", ".onnx", ".joblib")]
+    weights = [f for f in files if f.suffix in (".safetensors", ".onnx", ".joblib", ".skops")]
     assert weights and {f.parts[0] for f in weights} == {"artifacts"}  # inside the bundle artifact
     assert len([f for f in weights if f.suffix == ".safetensors"]) == 1  # its own bundle, once
     code = [f for f in files if f.parts[0] == "code"]
