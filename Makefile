@@ -59,10 +59,10 @@ batch-bench: setup ## Batch-score all FakeHealth articles, against a naive loop 
 	$(BIN)/python -m benchmarks.batch_bench
 
 soak: setup ## 60 s at 32 clients, clean then with 10% hostile bodies: 5xx, memory, p99 (reports/soak.json)
-	nice $(BIN)/python benchmarks/soak.py $(if $(MODEL),--model $(MODEL))
+	nice $(BIN)/python -m benchmarks.soak $(if $(MODEL),--model $(MODEL))
 
 ray-fault: setup ## Batch on a two-node Ray cluster here, worker raylet killed mid-run (reports/ray_fault.json)
-	nice $(BIN)/python benchmarks/ray_fault.py --model $(or $(MODEL),$(error MODEL=<bundle folder> is required))
+	nice $(BIN)/python -m benchmarks.ray_fault --model $(or $(MODEL),$(error MODEL=<bundle folder> is required))
 
 bench: setup ## Inference speed: model only, hardware limit, API, naive pipeline (writes reports/bench/)
 	$(BIN)/python -m benchmarks.bench $(if $(MODEL),--model $(MODEL))

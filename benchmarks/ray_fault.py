@@ -7,7 +7,7 @@ output and errors file must be byte-identical to the local engine's. Ray's telem
 everywhere (``RAY_USAGE_STATS_ENABLED=0``). Only the processes of this cluster (found by its own
 temporary folder) are stopped at the end.
 
-    python benchmarks/ray_fault.py --model BUNDLE [--records 2000]   (writes reports/ray_fault.json)
+    python -m benchmarks.ray_fault --model BUNDLE [--records 2000]   (writes reports/ray_fault.json)
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 import psutil
+from hypecheck.models.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONUNBUFFERED": "1"}
@@ -150,8 +151,9 @@ def main() -> None:
         for process in cluster_processes(temp_dir):
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
-    (ROOT / "reports").mkdir(exist_ok=True)
-    (ROOT / "reports" / "ray_fault.json").write_text(json.dumps(report, indent=1) + "\n")
+    reports = Settings().reports_dir
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "ray_fault.json").write_text(json.dumps(report, indent=1) + "\n")
     print(json.dumps({k: v for k, v in report.items() if k != "log_tail"}, indent=1))
 
 

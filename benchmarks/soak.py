@@ -8,7 +8,7 @@ file, and unknown paths. Reported: any 5xx (there must be none), the server's me
 of the server, sampled every second: flat means the last sample is within 10% of the one at 10 s),
 and the p99 latency of the clean requests in both runs (within 2x of the clean run).
 
-    python benchmarks/soak.py --model BUNDLE [--clients 32 --seconds 60]   (writes reports/soak.json)
+    python -m benchmarks.soak --model BUNDLE [--clients 32 --seconds 60]   (writes reports/soak.json)
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ import json
 import time
 import zipfile
 from collections import Counter
-from pathlib import Path
 
-import aiohttp
 import numpy as np
 import psutil
-from hypecheck.serve.loadtest import documents
-from hypecheck.serve.local_server import start_local_server
+from hypecheck.models.extras import require
+from hypecheck.models.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmarks.loadtest import documents
+from benchmarks.local_server import start_local_server
+
+aiohttp = require("aiohttp", "bench", "the soak benchmark")
 MAX_BODY = 200_000
 JSON = {"content-type": "application/json"}
 
@@ -158,8 +159,9 @@ def main() -> None:
         "with_hostile": runs[1],
         "p99_ratio": round(runs[1]["clean_p99_ms"] / runs[0]["clean_p99_ms"], 2),
     }
-    (ROOT / "reports").mkdir(exist_ok=True)
-    (ROOT / "reports" / "soak.json").write_text(json.dumps(report, indent=1) + "\n")
+    reports = Settings().reports_dir
+    reports.mkdir(parents=True, exist_ok=True)
+    (reports / "soak.json").write_text(json.dumps(report, indent=1) + "\n")
     print(json.dumps(report, indent=1))
 
 
