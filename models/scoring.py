@@ -7,7 +7,7 @@ whichever door it came in by. Every sentence of every text goes to the model in 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -20,7 +20,7 @@ from hypecheck.models.prediction import Contexts, Predictor, Probabilities
 from hypecheck.models.quotes import is_quoted, quote_regions
 from hypecheck.models.sentences import split_sentences
 from hypecheck.models.suggestions import suggest
-from hypecheck.models.triggers import occlusion_triggers
+from hypecheck.models.triggers import occlusion_triggers, word_spans
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class ScoreOptions:
     suggestions: bool = True
     overclaim_threshold: float | None = None  # None: the bundle's calibrated threshold
     reasons: frozenset[str] | None = None  # None: all reasons
+    # Triggers for this many of a document's likeliest overclaims at most: a long document costs a
+    # bounded number of occluded variants and degrades (fewer triggers) instead of timing out.
+    trigger_sentences: int = 24
 
 
 @dataclass(frozen=True)
@@ -94,16 +97,26 @@ def model_card(predictor: Predictor) -> dict[str, str]:
     }
 
 
+def _likeliest(rows: list[int], documents: Sequence[int], p: np.ndarray, k: int) -> list[int]:
+    """Of ``rows``, the ``k`` with the highest ``p`` in each document, in row order."""
+    by_document: dict[int, list[int]] = defaultdict(list)
+    for i in rows:
+        by_document[documents[i]].append(i)
+    return sorted(i for group in by_document.values() for i in sorted(group, key=lambda i: -p[i])[:k])
+
+
 def _scores(
     predictor: Predictor,
     spans: Sequence[tuple[int, int, str, bool]],
     options: ScoreOptions,
     contexts: Sequence[str | None],
+    documents: Sequence[int],
 ) -> list[SentenceScore]:
     texts = [text for _, _, text, _ in spans]
     probs: Probabilities = predictor.predict(texts, contexts)
     decided = [decide(probs.verdict[i], probs.reasons[i], predictor, options) for i in range(len(spans))]
-    flagged = [i for i, (verdict, _) in enumerate(decided) if verdict == OVERCLAIM]
+    overclaims = [i for i, (verdict, _) in enumerate(decided) if verdict == OVERCLAIM]
+    flagged = _likeliest(overclaims, documents, probs.p_overclaim, options.trigger_sentences)
     triggers: dict[int, list[dict[str, Any]]] = {}
     if options.triggers and flagged:
         found = occlusion_triggers(
@@ -174,6 +187,7 @@ def score_units(
         [(0, len(t), t, is_quoted(0, len(t), quote_regions(t))) for t in texts],
         options,
         contexts or [None] * len(texts),
+        range(len(texts)),
     )
 
 
@@ -189,7 +203,8 @@ def score_documents(
         sentences = split_sentences(text)
         spans.append([(s.start, s.end, s.text, is_quoted(s.start, s.end, regions)) for s in sentences])
         contexts += sentence_contexts([s.text for s in sentences], predictor.info.context)
-    flat = _scores(predictor, [span for doc in spans for span in doc], options, contexts)
+    documents = [d for d, doc in enumerate(spans) for _ in doc]
+    flat = _scores(predictor, [span for doc in spans for span in doc], options, contexts, documents)
     card = model_card(predictor)
     out, cursor = [], 0
     for doc in spans:
@@ -197,3 +212,17 @@ def score_documents(
         cursor += len(doc)
         out.append(DocumentScore(sentences=scored, summary=summarize(scored), model=card))
     return out
+
+
+def work_units(texts: Sequence[str], options: ScoreOptions) -> int:
+    """The most sentences the model may be asked to score for ``texts``: every sentence, plus, with
+    triggers, one occluded variant per word of the longest ``trigger_sentences`` sentences of each
+    text. Known before any scoring, so a server can refuse work it cannot afford."""
+    total = 0
+    for text in texts:
+        sentences = split_sentences(text)
+        total += len(sentences)
+        if options.triggers:
+            words = sorted((len(word_spans(s.text)) for s in sentences), reverse=True)
+            total += sum(words[: options.trigger_sentences])
+    return total

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from hypecheck.models.scoring import DocumentScore, ScoreOptions
+from hypecheck.models.scoring import DocumentScore, ScoreOptions, work_units
 from hypecheck.models.version import VERSION
 from hypecheck.serve.batcher import MicroBatcher
 from hypecheck.serve.guards import (
@@ -131,6 +131,13 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
             raise ApiError(422, code or "unreadable_document", str(error)) from None
 
     async def _score(texts: list[str], options: ScoreOptions) -> list[DocumentScore]:
+        work = work_units(texts, options)
+        if work > settings.max_work:
+            message = (
+                f"this request would cost the model {work:,} sentences and trigger variants, over the "
+                f"{settings.max_work:,} allowed: send fewer or shorter documents, or turn triggers off"
+            )
+            raise ApiError(413, "too_much_work", message, settings.max_work)
         try:
             return await asyncio.wait_for(app.state.batcher.score(texts, options), settings.request_timeout_s)
         except TimeoutError:

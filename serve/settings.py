@@ -16,6 +16,9 @@ class ServeSettings(Settings):
     max_chars: int = Field(100_000, gt=0, description="Characters per document")
     max_documents: int = Field(64, gt=0, description="Documents per batch request")
     request_timeout_s: float = Field(30.0, gt=0)
+    max_work: int = Field(
+        12_000, gt=0, description="Sentences and trigger variants one request may cost the model"
+    )
     body_timeout_s: float = Field(15.0, gt=0, description="A request body must arrive within this")
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     cors_origin_regex: str | None = Field(

@@ -33,6 +33,7 @@ def server(transformer_bundle):
         HYPECHECK_MAX_BODY_BYTES="60000",
         HYPECHECK_BODY_TIMEOUT_S="2",
         HYPECHECK_RATE_LIMIT="100000/minute",
+        HYPECHECK_MAX_WORK="400",
     )
     yield url, process
     process.terminate()
@@ -158,6 +159,20 @@ def test_oversized_bodies_get_a_json_413_with_cors_declared_chunked_or_sent_whol
     with pytest.raises(urllib.error.HTTPError) as answered:
         urllib.request.urlopen(whole, timeout=30)
     assert answered.value.code == 413 and json.loads(answered.value.read())["error"]["limit"] == 60000
+
+
+def test_work_over_the_budget_is_refused_before_scoring(server):
+    """300 sentences with triggers: 300 + 24 sentences x 7 words of variants, over the 400 allowed."""
+    url, _ = server
+    text = " ".join(["This miracle pill cures everyone, doctors say."] * 300)
+    started = time.monotonic()
+    refused = httpx.post(f"{url}/v1/score", json={"text": text}, headers={"origin": ORIGIN}, timeout=60)
+    assert refused.status_code == 413 and time.monotonic() - started < 10
+    error = refused.json()["error"]
+    assert error["code"] == "too_much_work" and error["limit"] == 400 and "468" in error["message"]
+    assert refused.headers["access-control-allow-origin"] == ORIGIN
+    cheap = httpx.post(f"{url}/v1/score", json={"text": text, "options": {"triggers": False}}, timeout=60)
+    assert cheap.status_code == 200 and len(cheap.json()["sentences"]) == 300
 
 
 def test_a_stalled_body_times_out_with_408(server):

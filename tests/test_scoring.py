@@ -8,7 +8,7 @@ from hypecheck.models.compare import compare_texts
 from hypecheck.models.prediction import Probabilities
 from hypecheck.models.predictors import load_predictor
 from hypecheck.models.quotes import is_quoted, quote_regions
-from hypecheck.models.scoring import ScoreOptions, score_documents, score_units
+from hypecheck.models.scoring import ScoreOptions, score_documents, score_units, work_units
 from hypecheck.models.suggestions import rewrite
 from hypecheck.models.triggers import occlusion_triggers, without, word_spans
 from hypecheck.training.faithfulness import measure, random_spans
@@ -121,3 +121,21 @@ def test_compare_flags_animal_to_human_and_advice(baseline_bundle):
     kinds = {flag["kind"] for claim in result["claims"] for flag in claim["flags"]}
     assert "advice" in kinds
     assert result["summary"]["source_is_animal_or_cell_study"] is True
+
+
+def test_triggers_for_long_documents_degrade_to_the_likeliest_overclaims():
+    predictor = keyword_predictor()
+    text = " ".join(f"This miracle cure number {i} works." for i in range(40))
+    [doc] = score_documents(predictor, [text], ScoreOptions(trigger_sentences=5))
+    assert sum(s.verdict == "overclaim" for s in doc.sentences) == 40
+    assert sum(bool(s.triggers) for s in doc.sentences) == 5
+    # Chosen per document: scored beside another document, it gets the same triggers.
+    [beside, _] = score_documents(predictor, [text, text], ScoreOptions(trigger_sentences=5))
+    assert beside.to_dict() == doc.to_dict()
+
+
+def test_work_units_count_sentences_and_trigger_variants_before_scoring():
+    text = "One two three. Four five."
+    assert work_units([text], ScoreOptions(triggers=False)) == 2
+    assert work_units([text], ScoreOptions(triggers=True)) == 2 + 3 + 2
+    assert work_units([text, text], ScoreOptions(triggers=True, trigger_sentences=1)) == 2 * (2 + 3)
