@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 from hypecheck.models.extras import require
-from hypecheck.models.settings import Settings
 
+from benchmarks import report_path
 from benchmarks.local_server import start_local_server
 
 aiohttp = require("aiohttp", "bench", "the load generator")
@@ -114,9 +114,7 @@ def main() -> None:
             process.terminate()
             process.wait(10)
     result.update({"sentences_per_document": args.sentences, "triggers": args.triggers})
-    reports = Settings().reports_dir
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / "loadtest.json").write_text(json.dumps(result, indent=1) + "\n")
+    report_path("loadtest.json").write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps(result, indent=1))
 
 

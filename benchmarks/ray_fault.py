@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 import psutil
-from hypecheck.models.settings import Settings
+
+from benchmarks import report_path
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "PYTHONUNBUFFERED": "1"}
@@ -151,9 +152,7 @@ def main() -> None:
         for process in cluster_processes(temp_dir):
             with contextlib.suppress(psutil.NoSuchProcess):
                 process.kill()
-    reports = Settings().reports_dir
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / "ray_fault.json").write_text(json.dumps(report, indent=1) + "\n")
+    report_path("ray_fault.json").write_text(json.dumps(report, indent=1) + "\n")
     print(json.dumps({k: v for k, v in report.items() if k != "log_tail"}, indent=1))
 
 

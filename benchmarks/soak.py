@@ -24,8 +24,8 @@ from collections import Counter
 import numpy as np
 import psutil
 from hypecheck.models.extras import require
-from hypecheck.models.settings import Settings
 
+from benchmarks import report_path
 from benchmarks.loadtest import documents
 from benchmarks.local_server import start_local_server
 
@@ -159,9 +159,7 @@ def main() -> None:
         "with_hostile": runs[1],
         "p99_ratio": round(runs[1]["clean_p99_ms"] / runs[0]["clean_p99_ms"], 2),
     }
-    reports = Settings().reports_dir
-    reports.mkdir(parents=True, exist_ok=True)
-    (reports / "soak.json").write_text(json.dumps(report, indent=1) + "\n")
+    report_path("soak.json").write_text(json.dumps(report, indent=1) + "\n")
     print(json.dumps(report, indent=1))
 
 
