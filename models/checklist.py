@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from hypecheck.models.results import ChecklistItem
+
 CRITERIA: dict[str, tuple[str, re.Pattern[str]]] = {
     "benefits_quantified": (
         "Are the benefits quantified, ideally in absolute terms?",
@@ -64,10 +66,10 @@ CRITERIA: dict[str, tuple[str, re.Pattern[str]]] = {
 }
 
 
-def checklist(sentences: Sequence[str]) -> dict[str, dict[str, object]]:
+def checklist(sentences: Sequence[str]) -> dict[str, ChecklistItem]:
     """For each criterion: its question, whether the article answers it, and the sentence ids."""
     out = {}
     for name, (question, pattern) in CRITERIA.items():
         ids = [i for i, text in enumerate(sentences) if pattern.search(text)]
-        out[name] = {"question": question, "answered": bool(ids), "sentences": ids}
+        out[name] = ChecklistItem(question=question, answered=bool(ids), sentences=ids)
     return out

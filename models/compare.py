@@ -9,11 +9,11 @@ give. Claim strength comes from the model's claim head; matching is TF-IDF cosin
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
-from hypecheck.models.prediction import Predictor
-from hypecheck.models.sentences import split_sentences
+from hypecheck.models.labels import CLAIM_STRENGTHS
+from hypecheck.models.results import DocumentScore, SentenceScore
+from pydantic import BaseModel, Field
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
@@ -41,71 +41,94 @@ def _similarity(news: list[str], source: list[str]) -> np.ndarray:
     return cosine_similarity(vectors.transform(news), vectors.transform(source))
 
 
-def compare_texts(predictor: Predictor, news: str, source: str) -> dict[str, Any]:
-    """Claims of ``news`` aligned to ``source`` sentences, with the exaggerations found."""
-    news_sentences = split_sentences(news)
-    source_sentences = split_sentences(source)
-    if not news_sentences or not source_sentences:
-        return {"claims": [], "summary": {"claims": 0, "exaggerated": 0}}
-    names = predictor.info.claim_strengths
-    news_claims = predictor.predict([s.text for s in news_sentences]).claim.argmax(axis=1)
-    source_claims = predictor.predict([s.text for s in source_sentences]).claim.argmax(axis=1)
-    similarity = _similarity([s.text for s in news_sentences], [s.text for s in source_sentences])
-    source_is_animal = bool(ANIMAL.search(source))
-    source_advises = bool(ADVICE.search(source))
-    source_strongest = int(source_claims.max())
+class Flag(BaseModel):
+    kind: str = Field(description="stronger_claim, animal_to_human or advice")
+    detail: str
+
+
+class ClaimSpan(BaseModel):
+    start: int
+    end: int
+    text: str
+    claim_strength: str
+
+
+class SourceSpan(ClaimSpan):
+    similarity: float = Field(description="TF-IDF cosine similarity to the news sentence")
+
+
+class Claim(BaseModel):
+    news: ClaimSpan
+    source: SourceSpan | None = Field(description="The best-matching source sentence, if any matches")
+    flags: list[Flag]
+
+
+class ComparisonSummary(BaseModel):
+    claims: int
+    exaggerated: int
+    source_is_animal_or_cell_study: bool
+
+
+class Comparison(BaseModel):
+    """News claims aligned to source sentences, with the exaggerations found."""
+
+    claims: list[Claim]
+    summary: ComparisonSummary
+
+
+def _span(sentence: SentenceScore) -> ClaimSpan:
+    label = sentence.claim_strength.label
+    return ClaimSpan(start=sentence.start, end=sentence.end, text=sentence.text, claim_strength=label)
+
+
+def _flags(news: SentenceScore, baseline: str, source_is_animal: bool, source_advises: bool) -> list[Flag]:
+    strength = CLAIM_STRENGTHS.index(news.claim_strength.label)
+    flags = []
+    if strength > CLAIM_STRENGTHS.index(baseline):
+        detail = f"news says {news.claim_strength.label}, source says {baseline}"
+        flags.append(Flag(kind="stronger_claim", detail=detail))
+    if source_is_animal and strength > 0 and not ANIMAL.search(news.text):
+        detail = "the source studied animals or cells; this sentence does not say so"
+        flags.append(Flag(kind="animal_to_human", detail=detail))
+    if ADVICE.search(news.text) and not source_advises:
+        flags.append(Flag(kind="advice", detail="the news gives advice the source does not give"))
+    return flags
+
+
+def compare_scores(news: DocumentScore, source: DocumentScore) -> Comparison:
+    """Claims of the scored ``news`` aligned to the scored ``source``: both come from
+    :func:`hypecheck.models.scoring.score_documents` (or the API's micro-batcher over it), so each
+    sentence's claim strength is read with its article context, as every other door reads it."""
+    source_text = " ".join(s.text for s in source.sentences)
+    source_is_animal = bool(ANIMAL.search(source_text))
+    source_advises = bool(ADVICE.search(source_text))
+    if not news.sentences or not source.sentences:
+        empty = ComparisonSummary(claims=0, exaggerated=0, source_is_animal_or_cell_study=source_is_animal)
+        return Comparison(claims=[], summary=empty)
+    similarity = _similarity([s.text for s in news.sentences], [s.text for s in source.sentences])
+    strongest = max((s.claim_strength.label for s in source.sentences), key=CLAIM_STRENGTHS.index)
     claims = []
-    for i, sentence in enumerate(news_sentences):
-        strength = int(news_claims[i])
-        advises = bool(ADVICE.search(sentence.text))
-        if strength == 0 and not advises:
+    for i, sentence in enumerate(news.sentences):
+        if sentence.claim_strength.label == CLAIM_STRENGTHS[0] and not ADVICE.search(sentence.text):
             continue
         j = int(np.argmax(similarity[i]))
         matched = float(similarity[i, j]) >= MIN_SIMILARITY
         # Without a matching sentence, compare with the strongest claim anywhere in the source.
-        baseline = int(source_claims[j]) if matched else source_strongest
-        flags = []
-        if strength > baseline:
-            flags.append(
-                {
-                    "kind": "stronger_claim",
-                    "detail": f"news says {names[strength]}, source says {names[baseline]}",
-                }
-            )
-        if source_is_animal and strength > 0 and not ANIMAL.search(sentence.text):
-            flags.append(
-                {
-                    "kind": "animal_to_human",
-                    "detail": "the source studied animals or cells; this sentence does not say so",
-                }
-            )
-        if advises and not source_advises:
-            flags.append({"kind": "advice", "detail": "the news gives advice the source does not give"})
+        baseline = source.sentences[j].claim_strength.label if matched else strongest
         claims.append(
-            {
-                "news": {
-                    "start": sentence.start,
-                    "end": sentence.end,
-                    "text": sentence.text,
-                    "claim_strength": names[strength],
-                },
-                "source": {
-                    "start": source_sentences[j].start,
-                    "end": source_sentences[j].end,
-                    "text": source_sentences[j].text,
-                    "claim_strength": names[int(source_claims[j])],
-                    "similarity": round(float(similarity[i, j]), 3),
-                }
+            Claim(
+                news=_span(sentence),
+                source=SourceSpan(
+                    **dict(_span(source.sentences[j])), similarity=round(float(similarity[i, j]), 3)
+                )
                 if matched
                 else None,
-                "flags": flags,
-            }
+                flags=_flags(sentence, baseline, source_is_animal, source_advises),
+            )
         )
-    return {
-        "claims": claims,
-        "summary": {
-            "claims": len(claims),
-            "exaggerated": sum(1 for c in claims if c["flags"]),
-            "source_is_animal_or_cell_study": source_is_animal,
-        },
-    }
+    summary = ComparisonSummary(
+        claims=len(claims),
+        exaggerated=sum(1 for c in claims if c.flags),
+        source_is_animal_or_cell_study=source_is_animal,
+    )
+    return Comparison(claims=claims, summary=summary)

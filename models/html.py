@@ -1,10 +1,18 @@
 """Visible text of an HTML document with a map from every text character back to the source.
 
-Scores are computed on the visible text, but editors and the extension need spans in the HTML they
-sent. The standard library's tolerant tokenizer reports where each token starts; this module keeps
-that position for every character it emits (entities map to their whole ``&...;`` span), drops
-what a reader never sees (scripts, styles, templates, hidden elements) and turns block elements
-into line breaks, which the sentence splitter treats as hard boundaries.
+This is the one way HTML becomes text to score, for every door: a draft checked by the CLI, a page
+sent to the API, and pages in batch folders and WARC crawls. It was chosen over an article
+extractor such as trafilatura because only it keeps offsets: editors, the web page
+and the extension need spans in the HTML they sent, and an extractor rewrites the text it returns.
+What an extractor did for crawls, leaving out menus and footers, is done here the way the browser
+extension does it on a live page: the text of ``<main>``, else of a lone ``<article>``, else of the
+whole page, without navigation, forms and code. Batch still reads a page's title, date and
+canonical URL from its metadata; that is metadata, not the text scored.
+
+The standard library's tolerant tokenizer reports where each token starts; this module keeps that
+position for every character it emits (entities map to their whole ``&...;`` span), drops what a
+reader never sees (scripts, styles, templates, hidden elements) and turns block elements into line
+breaks, which the sentence splitter treats as hard boundaries.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title", "svg", "iframe", "object"})
+# Not prose, as the extension's content script leaves them out too.
+NOT_PROSE = frozenset({"nav", "form", "textarea", "select", "button", "code", "pre", "kbd", "samp", "math"})
 VOID = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
@@ -74,10 +84,35 @@ class VisibleText:
         return self.starts[start], self.ends[end - 1]
 
 
+class _Landmarks(HTMLParser):
+    """Counts the ``<main>`` and ``<article>`` elements of a page, to choose the part to read."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.counts = {"main": 0, "article": 0}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.counts:
+            self.counts[tag] += 1
+
+
+def article_root(source: str) -> str | None:
+    """The element whose text is read: ``main``, else a lone ``article``, else None (the whole page)."""
+    landmarks = _Landmarks()
+    landmarks.feed(source)
+    landmarks.close()
+    if landmarks.counts["main"]:
+        return "main"
+    return "article" if landmarks.counts["article"] == 1 else None
+
+
 class _Extractor(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=False)
         self.source = source
+        self.root = article_root(source)
+        self.root_depth = 0  # open elements named ``root``; text counts only inside the first one
+        self.root_done = False
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\n", source)]
         self.chars: list[str] = []
         self.starts: list[int] = []
@@ -106,9 +141,25 @@ class _Extractor(HTMLParser):
             at = self._here()
             self._emit("\n", at, at)
 
+    @property
+    def outside(self) -> bool:
+        """Outside the part of the page that is read (nothing is outside without a root)."""
+        return self.root is not None and not self.root_depth
+
+    def _track_root(self, tag: str, opening: bool) -> None:
+        if tag != self.root or self.root_done:
+            return
+        self.root_depth += 1 if opening else -1
+        if not opening and not self.root_depth:
+            self.root_done = True  # only the first main (or the lone article) is read
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        is_hidden = tag in INVISIBLE or any(
-            name == "hidden" or (name == "aria-hidden" and value == "true") for name, value in attrs
+        if not self.hidden:
+            self._track_root(tag, opening=True)
+        is_hidden = (
+            tag in INVISIBLE
+            or tag in NOT_PROSE
+            or any(name == "hidden" or (name == "aria-hidden" and value == "true") for name, value in attrs)
         )
         if tag not in VOID and (self.hidden or is_hidden):
             self.hidden.append(tag)
@@ -128,16 +179,17 @@ class _Extractor(HTMLParser):
             return
         if tag in BLOCK:
             self._break()
+        self._track_root(tag, opening=False)
 
     def handle_data(self, data: str) -> None:
-        if self.hidden:
+        if self.hidden or self.outside:
             return
         at = self._here()
         for i, char in enumerate(data):
             self._emit(" " if char.isspace() else char, at + i, at + i + 1)
 
     def _reference(self) -> None:
-        if self.hidden:
+        if self.hidden or self.outside:
             return
         at = self._here()
         match = _ENTITY.match(self.source, at)

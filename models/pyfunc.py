@@ -30,7 +30,7 @@ class HypecheckModel(PythonModel):
                 "p_overclaim": [s.p_overclaim for s in scores],
                 "verdict": [s.verdict for s in scores],
                 "reasons": [",".join(s.reasons) for s in scores],
-                "claim_strength": [s.claim_strength["label"] for s in scores],
+                "claim_strength": [s.claim_strength.label for s in scores],
             }
         )
 

@@ -9,92 +9,71 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
+from hypecheck.models.bundle import BundleInfo
 from hypecheck.models.checklist import checklist
 from hypecheck.models.context import sentence_contexts
-from hypecheck.models.labels import OVERCLAIM
+from hypecheck.models.labels import OVERCLAIM, REASONS
 from hypecheck.models.prediction import Contexts, Predictor, Probabilities
 from hypecheck.models.quotes import is_quoted, quote_regions
+from hypecheck.models.results import (
+    ClaimStrength,
+    DocumentScore,
+    ModelCard,
+    SentenceScore,
+    Summary,
+    Trigger,
+)
 from hypecheck.models.sentences import split_sentences
 from hypecheck.models.suggestions import suggest
 from hypecheck.models.triggers import occlusion_triggers, word_spans
+from hypecheck.models.verdicts import VerdictRule
 
 
 @dataclass(frozen=True)
 class ScoreOptions:
-    """What to compute beyond the probabilities (triggers cost one model call per word)."""
+    """Everything a caller may change about scoring, for every door: what to compute beyond the
+    probabilities (triggers cost one model call per word), the overclaim threshold, and the reasons
+    a user does not want flagged. Applied here, once, through :meth:`rule`."""
 
     triggers: bool = True
     suggestions: bool = True
     overclaim_threshold: float | None = None  # None: the bundle's calibrated threshold
-    reasons: frozenset[str] | None = None  # None: all reasons
+    disabled_reasons: frozenset[str] = frozenset()
     # Triggers for this many of a document's likeliest overclaims at most: a long document costs a
     # bounded number of occluded variants and degrades (fewer triggers) instead of timing out.
     trigger_sentences: int = 24
 
+    def __post_init__(self) -> None:
+        unknown = set(self.disabled_reasons) - set(REASONS)
+        if unknown:
+            raise ValueError(f"unknown reasons: {', '.join(sorted(unknown))} (one of {', '.join(REASONS)})")
+        if self.overclaim_threshold is not None and not 0.0 <= self.overclaim_threshold <= 1.0:
+            raise ValueError(f"the overclaim threshold is a probability, not {self.overclaim_threshold}")
 
-@dataclass(frozen=True)
-class SentenceScore:
-    """The score of one sentence; ``start``/``end`` are offsets into the scored text."""
+    @classmethod
+    def only(cls, reasons: Sequence[str], **values: object) -> ScoreOptions:
+        """Options that flag only ``reasons`` (every other reason disabled)."""
+        unknown = set(reasons) - set(REASONS)
+        if unknown:
+            raise ValueError(f"unknown reasons: {', '.join(sorted(unknown))} (one of {', '.join(REASONS)})")
+        return cls(disabled_reasons=frozenset(REASONS) - set(reasons), **values)  # type: ignore[arg-type]
 
-    start: int
-    end: int
-    text: str
-    p_overclaim: float
-    verdict: str
-    reasons: dict[str, float]
-    claim_strength: dict[str, Any]
-    quoted: bool = False
-    triggers: list[dict[str, Any]] = field(default_factory=list)
-    suggestion: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class DocumentScore:
-    """A scored text: its sentences, a summary with the review checklist, and the model card."""
-
-    sentences: list[SentenceScore]
-    summary: dict[str, Any]
-    model: dict[str, str]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "sentences": [s.to_dict() for s in self.sentences],
-            "summary": self.summary,
-            "model": self.model,
-        }
+    def rule(self, info: BundleInfo) -> VerdictRule:
+        """The verdict rule for a model: its calibrated thresholds, as these options adjust them."""
+        threshold = self.overclaim_threshold
+        return VerdictRule(
+            threshold=info.overclaim_threshold if threshold is None else threshold,
+            reason_threshold=info.reason_threshold,
+            enabled=tuple(name not in self.disabled_reasons for name in info.reasons),
+        )
 
 
-def decide(
-    verdict_probs: np.ndarray, reason_probs: np.ndarray, predictor: Predictor, options: ScoreOptions
-) -> tuple[str, dict[str, float]]:
-    """Overclaim above the threshold, else the likelier of the other two; an overclaim always names
-    at least its most probable (enabled) reason."""
+def model_card(predictor: Predictor) -> ModelCard:
     info = predictor.info
-    threshold = (
-        info.overclaim_threshold if options.overclaim_threshold is None else options.overclaim_threshold
-    )
-    enabled = [j for j, name in enumerate(info.reasons) if options.reasons is None or name in options.reasons]
-    if verdict_probs[0] >= threshold and enabled:
-        picked = [j for j in enabled if reason_probs[j] >= info.reason_threshold]
-        best = max(enabled, key=lambda j: reason_probs[j])
-        return OVERCLAIM, {info.reasons[j]: round(float(reason_probs[j]), 4) for j in picked or [best]}
-    return info.verdicts[1 + int(np.argmax(verdict_probs[1:]))], {}
-
-
-def model_card(predictor: Predictor) -> dict[str, str]:
-    return {
-        "name": predictor.info.name,
-        "version": predictor.info.version,
-        "bundle_hash": predictor.hash,
-        "kind": predictor.info.kind,
-    }
+    return ModelCard(name=info.name, version=info.version, bundle_hash=predictor.hash, kind=info.kind)
 
 
 def _likeliest(rows: list[int], documents: Sequence[int], p: np.ndarray, k: int) -> list[int]:
@@ -105,36 +84,42 @@ def _likeliest(rows: list[int], documents: Sequence[int], p: np.ndarray, k: int)
     return sorted(i for group in by_document.values() for i in sorted(group, key=lambda i: -p[i])[:k])
 
 
+def _triggers(
+    predictor: Predictor,
+    spans: Sequence[tuple[int, int, str, bool]],
+    probs: Probabilities,
+    flagged: list[int],
+    contexts: Sequence[str | None],
+) -> dict[int, list[Trigger]]:
+    """Trigger words of the flagged sentences, in offsets of the scored text."""
+    found = occlusion_triggers(
+        predictor, [spans[i][2] for i in flagged], probs.p_overclaim[flagged], [contexts[i] for i in flagged]
+    )
+    return {
+        i: [t.model_copy(update={"start": spans[i][0] + t.start, "end": spans[i][0] + t.end}) for t in words]
+        for i, words in zip(flagged, found, strict=True)
+    }
+
+
 def _scores(
     predictor: Predictor,
     spans: Sequence[tuple[int, int, str, bool]],
     options: ScoreOptions,
     contexts: Sequence[str | None],
     documents: Sequence[int],
-) -> list[SentenceScore]:
-    texts = [text for _, _, text, _ in spans]
-    probs: Probabilities = predictor.predict(texts, contexts)
-    decided = [decide(probs.verdict[i], probs.reasons[i], predictor, options) for i in range(len(spans))]
-    overclaims = [i for i, (verdict, _) in enumerate(decided) if verdict == OVERCLAIM]
+) -> tuple[list[SentenceScore], Probabilities]:
+    info = predictor.info
+    probs: Probabilities = predictor.predict([text for _, _, text, _ in spans], contexts)
+    decided = options.rule(info).apply(probs.verdict, probs.reasons)
+    overclaims = [int(i) for i in np.flatnonzero(decided.verdicts == 0)]
     flagged = _likeliest(overclaims, documents, probs.p_overclaim, options.trigger_sentences)
-    triggers: dict[int, list[dict[str, Any]]] = {}
-    if options.triggers and flagged:
-        found = occlusion_triggers(
-            predictor, [texts[i] for i in flagged], probs.p_overclaim[flagged], [contexts[i] for i in flagged]
-        )
-        for i, sentence_triggers in zip(flagged, found, strict=True):
-            offset = spans[i][0]
-            triggers[i] = [
-                {"start": offset + t.start, "end": offset + t.end, "text": t.text, "weight": t.weight}
-                for t in sentence_triggers
-            ]
+    triggers = _triggers(predictor, spans, probs, flagged, contexts) if options.triggers and flagged else {}
     out = []
     for i, (start, end, text, quoted) in enumerate(spans):
-        verdict, reasons = decided[i]
-        suggestion = None
-        if options.suggestions and verdict == OVERCLAIM:
-            advice = suggest(text, list(reasons))
-            suggestion = {"advice": advice.advice, "rewrite": advice.rewrite}
+        reasons = {
+            info.reasons[j]: round(float(probs.reasons[i, j]), 4) for j in np.flatnonzero(decided.reasons[i])
+        }
+        overclaim = decided.verdicts[i] == 0
         claim = probs.claim[i]
         out.append(
             SentenceScore(
@@ -142,35 +127,50 @@ def _scores(
                 end=end,
                 text=text,
                 p_overclaim=round(float(probs.p_overclaim[i]), 4),
-                verdict=verdict,
+                verdict=info.verdicts[int(decided.verdicts[i])],
                 reasons=reasons,
-                claim_strength={
-                    "label": predictor.info.claim_strengths[int(np.argmax(claim))],
-                    "probs": {
-                        n: round(float(p), 4)
-                        for n, p in zip(predictor.info.claim_strengths, claim, strict=True)
-                    },
-                },
+                claim_strength=ClaimStrength(
+                    label=info.claim_strengths[int(np.argmax(claim))],
+                    probs={n: round(float(p), 4) for n, p in zip(info.claim_strengths, claim, strict=True)},
+                ),
                 quoted=quoted,
                 triggers=triggers.get(i, []),
-                suggestion=suggestion,
+                suggestion=suggest(text, list(reasons)) if options.suggestions and overclaim else None,
             )
         )
-    return out
+    return out, probs
 
 
-def summarize(sentences: list[SentenceScore], worst: int = 3) -> dict[str, Any]:
+def summarize(sentences: list[SentenceScore], worst: int = 3) -> Summary:
     """Overall score (mean of the three highest sentence scores), counts, worst sentences, checklist."""
     scores = sorted((s.p_overclaim for s in sentences), reverse=True)
     ranked = sorted(range(len(sentences)), key=lambda i: -sentences[i].p_overclaim)
-    return {
-        "overall": round(float(np.mean(scores[:3])), 4) if scores else 0.0,
-        "sentences": len(sentences),
-        "verdicts": dict(Counter(s.verdict for s in sentences)),
-        "reasons": dict(Counter(r for s in sentences for r in s.reasons)),
-        "worst": [i for i in ranked[:worst] if sentences[i].verdict == OVERCLAIM],
-        "checklist": checklist([s.text for s in sentences]),
-    }
+    return Summary(
+        overall=round(float(np.mean(scores[:3])), 4) if scores else 0.0,
+        sentences=len(sentences),
+        verdicts=dict(Counter(s.verdict for s in sentences)),
+        reasons=dict(Counter(r for s in sentences for r in s.reasons)),
+        worst=[i for i in ranked[:worst] if sentences[i].verdict == OVERCLAIM],
+        checklist=checklist([s.text for s in sentences]),
+    )
+
+
+def score_units_with_probabilities(
+    predictor: Predictor,
+    texts: Sequence[str],
+    options: ScoreOptions | None = None,
+    contexts: Contexts = None,
+) -> tuple[list[SentenceScore], Probabilities]:
+    """:func:`score_units`, and the probabilities its verdicts were decided from (evaluation
+    measures both: the verdicts every door hands out, and the ranking and calibration behind them)."""
+    options = options or ScoreOptions(triggers=False, suggestions=False)
+    return _scores(
+        predictor,
+        [(0, len(t), t, is_quoted(0, len(t), quote_regions(t))) for t in texts],
+        options,
+        contexts or [None] * len(texts),
+        range(len(texts)),
+    )
 
 
 def score_units(
@@ -181,14 +181,7 @@ def score_units(
 ) -> list[SentenceScore]:
     """Score texts that are single units already (labelled sentences, batch rows): no splitting.
     ``contexts`` gives each unit's article context where the caller knows it."""
-    options = options or ScoreOptions(triggers=False, suggestions=False)
-    return _scores(
-        predictor,
-        [(0, len(t), t, is_quoted(0, len(t), quote_regions(t))) for t in texts],
-        options,
-        contexts or [None] * len(texts),
-        range(len(texts)),
-    )
+    return score_units_with_probabilities(predictor, texts, options, contexts)[0]
 
 
 def score_documents(
@@ -204,13 +197,13 @@ def score_documents(
         spans.append([(s.start, s.end, s.text, is_quoted(s.start, s.end, regions)) for s in sentences])
         contexts += sentence_contexts([s.text for s in sentences], predictor.info.context)
     documents = [d for d, doc in enumerate(spans) for _ in doc]
-    flat = _scores(predictor, [span for doc in spans for span in doc], options, contexts, documents)
+    flat, _ = _scores(predictor, [span for doc in spans for span in doc], options, contexts, documents)
     card = model_card(predictor)
     out, cursor = [], 0
     for doc in spans:
-        scored = flat[cursor : cursor + len(doc)]
+        sentences = flat[cursor : cursor + len(doc)]
         cursor += len(doc)
-        out.append(DocumentScore(sentences=scored, summary=summarize(scored), model=card))
+        out.append(DocumentScore(sentences=sentences, summary=summarize(sentences), model=card))
     return out
 
 

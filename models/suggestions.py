@@ -8,7 +8,8 @@ spec calls supported ("reduces" -> "was linked to lower", "cures" -> "may help w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from hypecheck.models.results import Suggestion
 
 ADVICE: dict[str, str] = {
     "sensational": "Drop the hype word and say what was found, in whom, and how big the effect was.",
@@ -75,12 +76,6 @@ _REWRITES: dict[str, list[tuple[str, str]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    advice: list[str]
-    rewrite: str | None
-
-
 def rewrite(text: str, reasons: list[str]) -> str | None:
     """A calibrated version of ``text``, or None when no rule applies."""
     out = text
@@ -97,4 +92,4 @@ def rewrite(text: str, reasons: list[str]) -> str | None:
 
 def suggest(text: str, reasons: list[str]) -> Suggestion:
     """Advice for each reason (in the order given) and one rewrite of the sentence."""
-    return Suggestion([ADVICE[r] for r in reasons if r in ADVICE], rewrite(text, reasons))
+    return Suggestion(advice=[ADVICE[r] for r in reasons if r in ADVICE], rewrite=rewrite(text, reasons))

@@ -10,23 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from hypecheck.models.prediction import Contexts, Predictor
+from hypecheck.models.results import Trigger
 
 WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 MAX_WORDS = 60
-
-
-@dataclass(frozen=True)
-class Trigger:
-    """A word that drove the score: offsets within the sentence and the probability it adds."""
-
-    start: int
-    end: int
-    text: str
-    weight: float
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:
@@ -72,5 +62,5 @@ def occlusion_triggers(
     for (i, (start, end)), p in zip(owners, occluded, strict=True):
         weight = float(base[i]) - float(p)
         if weight >= min_weight:
-            drops[i].append(Trigger(start, end, texts[i][start:end], round(weight, 4)))
+            drops[i].append(Trigger(start=start, end=end, text=texts[i][start:end], weight=round(weight, 4)))
     return [sorted(found, key=lambda t: -t.weight)[:top_k] for found in drops]

@@ -15,7 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from hypecheck.models.prediction import Predictor
-from hypecheck.models.scoring import DocumentScore, ScoreOptions, score_documents
+from hypecheck.models.results import DocumentScore
+from hypecheck.models.scoring import ScoreOptions, score_documents
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typer
 from hypecheck.models.settings import Settings
+from hypecheck.serve.input_errors import InputError
 from hypecheck.training.cli import data_app, evaluate, train, train_with
 
 app = typer.Typer(
@@ -40,6 +41,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
+def _refuse(error: InputError) -> typer.Exit:
+    """Input we cannot score: its message and its code (the API's error code, batch's reason)."""
+    return _fail(f"{error.message} [{error.code}]")
+
+
 def _predictor(settings: Settings):  # noqa: ANN202 - models.predictors is imported lazily
     from hypecheck.models.bundle import UntrustedBundle
     from hypecheck.models.registry import ModelNotFound
@@ -58,6 +64,12 @@ def check(
     fail_on: str | None = typer.Option(None, help="any (default), never, or a reason name."),
     model: str | None = typer.Option(None, help="Bundle folder or models:/ URI (default: the champion)."),
     config: Path | None = typer.Option(None, help="Project config (default: nearest .hypecheck.toml)."),
+    overclaim_threshold: float | None = typer.Option(
+        None, help="Override the model's calibrated overclaim threshold (and the config's)."
+    ),
+    disable_reason: list[str] = typer.Option(
+        [], help="A reason not to flag, besides the config's (repeatable)."
+    ),
     color: bool | None = typer.Option(
         None, "--color/--no-color", help="Colour text output (default: if a tty)."
     ),
@@ -71,7 +83,7 @@ def check(
     from hypecheck.models.scoring import score_documents
     from hypecheck.serve.findings import ProjectConfig, check_fail_on, fails, findings
     from hypecheck.serve.formats import FORMATS
-    from hypecheck.serve.inputs import InputError, read_path
+    from hypecheck.serve.inputs import read_path
 
     if output not in FORMATS:
         raise _fail(f"unknown format {output!r} (one of {', '.join(FORMATS)})")
@@ -84,11 +96,20 @@ def check(
             project = replace(project, fail_on=fail_on)
         if min_score is not None:
             project = replace(project, min_score=min_score)
+        options = replace(
+            project.options,
+            overclaim_threshold=project.options.overclaim_threshold
+            if overclaim_threshold is None
+            else overclaim_threshold,
+            disabled_reasons=project.options.disabled_reasons | set(disable_reason),
+        )
         documents = [read_path(path) for path in files]
-    except (InputError, ValueError, OSError) as error:
+    except InputError as error:
+        raise _refuse(error) from None
+    except (ValueError, OSError) as error:
         raise _fail(str(error)) from None
     predictor = _predictor(settings)
-    scores = score_documents(predictor, [d.text for d in documents])
+    scores = score_documents(predictor, [d.text for d in documents], options)
     checked = [(d, s, findings(d, s, project)) for d, s in zip(documents, scores, strict=True)]
     use_color = sys.stdout.isatty() if color is None else color
     typer.echo(FORMATS[output](checked, use_color))
@@ -117,6 +138,8 @@ def demo() -> None:
                 fail_on="never",
                 model=None,
                 config=None,
+                overclaim_threshold=None,
+                disable_reason=[],
                 color=None,
                 trust_bundle=False,
             )
@@ -189,6 +212,10 @@ def batch(
     chunk_size: int = typer.Option(128, help="Records scored and committed together."),
     max_chars: int = typer.Option(100_000, help="Longer articles go to the errors file."),
     triggers: bool = typer.Option(False, "--triggers/--no-triggers", help="Find trigger words (slow)."),
+    overclaim_threshold: float | None = typer.Option(
+        None, help="Override the model's calibrated overclaim threshold."
+    ),
+    disable_reason: list[str] = typer.Option([], help="A reason not to flag (repeatable)."),
     model: str | None = typer.Option(None, help="Bundle folder or models:/ URI."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     trust_bundle: bool = typer.Option(
@@ -203,7 +230,6 @@ def batch(
     from hypecheck.serve.batch import BatchJob, Fields, run_batch
     from hypecheck.serve.batch.checkpoint import CheckpointMismatch
     from hypecheck.serve.batch.runner import ENGINES
-    from hypecheck.serve.inputs import InputError
 
     try:
         inputs, output = _batch_output(inputs, output)
@@ -217,6 +243,8 @@ def batch(
             chunk_size=chunk_size,
             max_chars=max_chars,
             triggers=triggers,
+            overclaim_threshold=overclaim_threshold,
+            disabled_reasons=frozenset(disable_reason),
         )
         if engine not in ENGINES:
             raise ValueError(f"--engine is one of {', '.join(ENGINES)}")
@@ -239,7 +267,9 @@ def batch(
             trust_bundle=settings.trust_bundle,
             ray_address=settings.ray_address,
         )
-    except (InputError, CheckpointMismatch) as error:
+    except InputError as error:
+        raise _refuse(error) from None
+    except (ValueError, CheckpointMismatch) as error:
         raise _fail(str(error)) from None
     except OSError as error:
         raise _fail(str(error)) from None
@@ -263,19 +293,20 @@ def compare(
     ),
 ) -> None:
     """Flag claims in NEWS stronger than SOURCE supports (Sumner et al. 2014 categories)."""
-    import json
-
-    from hypecheck.models.compare import compare_texts
-    from hypecheck.serve.inputs import InputError, read_path
+    from hypecheck.models.compare import compare_scores
+    from hypecheck.models.scoring import ScoreOptions, score_documents
+    from hypecheck.serve.inputs import read_path
 
     try:
         news_doc, source_doc = read_path(str(news)), read_path(str(source))
     except InputError as error:
-        raise _fail(str(error)) from None
-    settings = Settings().with_options(model=model, trust_bundle=trust_bundle)
-    result = compare_texts(_predictor(settings), news_doc.text, source_doc.text)
-    typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
-    raise typer.Exit(1 if result["summary"]["exaggerated"] else 0)
+        raise _refuse(error) from None
+    predictor = _predictor(Settings().with_options(model=model, trust_bundle=trust_bundle))
+    options = ScoreOptions(triggers=False, suggestions=False)
+    news_score, source_score = score_documents(predictor, [news_doc.text, source_doc.text], options)
+    result = compare_scores(news_score, source_score)
+    typer.echo(result.model_dump_json(indent=1))
+    raise typer.Exit(1 if result.summary.exaggerated else 0)
 
 
 @app.command()

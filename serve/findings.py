@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hypecheck.models.labels import OVERCLAIM, REASONS
-from hypecheck.models.scoring import DocumentScore, SentenceScore
+from hypecheck.models.results import DocumentScore, SentenceScore
+from hypecheck.models.scoring import ScoreOptions
 from hypecheck.serve.inputs import Document
 
 IGNORE = re.compile(r"hypecheck:\s*ignore\b")
@@ -33,30 +34,40 @@ def _strings(raw: dict[str, object], key: str, path: Path) -> list[str]:
     return value
 
 
+def _number(value: object, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{key} must be a number, not {value!r}"[:300])
+    return float(value)
+
+
 @dataclass(frozen=True)
 class ProjectConfig:
-    """``.hypecheck.toml``: thresholds, reasons to leave alone and phrases that are always fine."""
+    """``.hypecheck.toml``: the scoring options (threshold, reasons to leave alone), which findings to
+    show and fail on, and phrases that are always fine."""
 
     min_score: float = 0.0
     fail_on: str = "any"
-    disabled_reasons: frozenset[str] = frozenset()
     allow: tuple[str, ...] = ()
+    options: ScoreOptions = field(default_factory=ScoreOptions)
 
     @classmethod
     def load(cls, path: Path) -> ProjectConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        unknown = set(raw) - {"min_score", "fail_on", "disabled_reasons", "allow"}
+        unknown = set(raw) - {"min_score", "fail_on", "disabled_reasons", "allow", "overclaim_threshold"}
         if unknown:
             raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
-        disabled = frozenset(_strings(raw, "disabled_reasons", path))
-        if disabled - set(REASONS):
-            raise ValueError(f"{path}: unknown reasons {sorted(disabled - set(REASONS))}")
         fail_on = raw.get("fail_on", "any")
         check_fail_on(fail_on, str(path))
-        min_score = raw.get("min_score", 0.0)
-        if isinstance(min_score, bool) or not isinstance(min_score, int | float):
-            raise ValueError(f"{path}: min_score must be a number, not {min_score!r}")
-        return cls(float(min_score), fail_on, disabled, tuple(_strings(raw, "allow", path)))
+        threshold = raw.get("overclaim_threshold")
+        try:
+            options = ScoreOptions(
+                overclaim_threshold=None if threshold is None else _number(threshold, "overclaim_threshold"),
+                disabled_reasons=frozenset(_strings(raw, "disabled_reasons", path)),
+            )
+            min_score = _number(raw.get("min_score", 0.0), "min_score")
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
+        return cls(min_score, fail_on, tuple(_strings(raw, "allow", path)), options)
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,10 @@ class Finding:
     start: int
     end: int
     sentence: SentenceScore
-    reasons: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def reasons(self) -> dict[str, float]:
+        return self.sentence.reasons
 
 
 def _line_starts(text: str) -> list[int]:
@@ -93,13 +107,13 @@ def _suppressed_lines(source: str) -> set[int]:
 
 
 def findings(document: Document, score: DocumentScore, config: ProjectConfig) -> list[Finding]:
-    """Every sentence that should be shown: verdict overclaim, over ``min_score``, not suppressed."""
+    """Every sentence that should be shown: verdict overclaim (decided by the scoring core with the
+    config's options), over ``min_score``, not allowed, not suppressed."""
     starts = _line_starts(document.source)
     ignored = _suppressed_lines(document.source)
     out = []
     for sentence in score.sentences:
-        reasons = {r: p for r, p in sentence.reasons.items() if r not in config.disabled_reasons}
-        if sentence.verdict != OVERCLAIM or not reasons or sentence.p_overclaim < config.min_score:
+        if sentence.verdict != OVERCLAIM or sentence.p_overclaim < config.min_score:
             continue
         if any(phrase.lower() in sentence.text.lower() for phrase in config.allow):
             continue
@@ -108,7 +122,7 @@ def findings(document: Document, score: DocumentScore, config: ProjectConfig) ->
         end_line, end_column = _line_col(starts, max(start, end - 1))
         if line in ignored:
             continue
-        out.append(Finding(document.name, line, column, end_line, end_column, start, end, sentence, reasons))
+        out.append(Finding(document.name, line, column, end_line, end_column, start, end, sentence))
     return out
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from hypecheck.models.labels import REASON_DESCRIPTIONS
-from hypecheck.models.scoring import DocumentScore
+from hypecheck.models.results import DocumentScore
 from hypecheck.serve.findings import Finding
 from hypecheck.serve.inputs import Document
 
@@ -20,10 +20,10 @@ def _message(finding: Finding) -> str:
 
 
 def _advice(finding: Finding) -> list[str]:
-    suggestion = finding.sentence.suggestion or {}
-    lines = list(suggestion.get("advice", []))
-    if suggestion.get("rewrite"):
-        lines.append(f"Try: {suggestion['rewrite']}")
+    suggestion = finding.sentence.suggestion
+    lines = list(suggestion.advice) if suggestion else []
+    if suggestion and suggestion.rewrite:
+        lines.append(f"Try: {suggestion.rewrite}")
     return lines
 
 
@@ -50,7 +50,7 @@ def as_text(checked: Checked, color: bool) -> str:
                 f"{bold}{_shown(document.name)}:{finding.line}:{finding.column}{end}: {red}overclaim{end} "
                 f"{finding.sentence.p_overclaim:.2f} [{reasons}] {_shown(finding.sentence.text)}"
             )
-            triggers = ", ".join(t["text"] for t in finding.sentence.triggers)
+            triggers = ", ".join(t.text for t in finding.sentence.triggers)
             if triggers:
                 lines.append(f"    {dim}triggered by: {_shown(triggers)}{end}")
             lines.extend(f"    {dim}→ {_shown(line)}{end}" for line in _advice(finding))
@@ -68,12 +68,14 @@ def as_json(checked: Checked) -> str:
             {
                 "path": document.name,
                 "findings": [
-                    {**document.sentence_in_source(f.sentence.to_dict()), "line": f.line, "column": f.column}
+                    {
+                        **document.sentence_in_source(f.sentence).model_dump(mode="json"),
+                        "line": f.line,
+                        "column": f.column,
+                    }
                     for f in found
                 ],
-                "sentences": [document.sentence_in_source(s.to_dict()) for s in score.sentences],
-                "summary": score.summary,
-                "model": score.model,
+                **document.in_source(score).model_dump(mode="json"),
             }
             for document, score, found in checked
         ],
@@ -89,13 +91,12 @@ def as_vale(checked: Checked) -> str:
         alerts = out.setdefault(document.name, [])
         for f in found:
             end_column = f.end_column if f.end_line == f.line else f.column + len(f.sentence.text) - 1
+            rewrite = f.sentence.suggestion.rewrite if f.sentence.suggestion else None
             alerts.append(
                 {
                     "Action": {
-                        "Name": "replace" if (f.sentence.suggestion or {}).get("rewrite") else "",
-                        "Params": [f.sentence.suggestion["rewrite"]]
-                        if (f.sentence.suggestion or {}).get("rewrite")
-                        else None,
+                        "Name": "replace" if rewrite else "",
+                        "Params": [rewrite] if rewrite else None,
                     },
                     "Span": [f.column, end_column],
                     "Check": f"hypecheck.{next(iter(f.reasons))}",

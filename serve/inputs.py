@@ -15,21 +15,16 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO, TypeVar
 
 from hypecheck.models.html import looks_like_html, visible_text
+from hypecheck.models.results import DocumentScore, SentenceScore, Trigger
+from hypecheck.serve.input_errors import InputError
+
+SpanT = TypeVar("SpanT", SentenceScore, Trigger)
 
 MAX_BYTES = 5_000_000
 MAX_DOCX_UNPACKED = 50_000_000  # a Word file's parts once unzipped: text XML packs about tenfold
-
-
-class InputError(ValueError):
-    """Input we cannot score: binary, undecodable, empty or too large. The message says which;
-    ``reason`` names the kind, as batch's errors file does."""
-
-    def __init__(self, message: str, reason: str = "malformed") -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -48,15 +43,18 @@ class Document:
             return start, end
         return self._starts[start], self._ends[end - 1]
 
-    def sentence_in_source(self, row: dict[str, Any]) -> dict[str, Any]:
-        """A scored sentence (``SentenceScore.to_dict()``) with its and its triggers' spans moved
-        to offsets in what the user gave."""
-        start, end = self.to_source(row["start"], row["end"])
-        triggers = [
-            {**t, **dict(zip(("start", "end"), self.to_source(t["start"], t["end"]), strict=True))}
-            for t in row.get("triggers", [])
-        ]
-        return {**row, "start": start, "end": end, "triggers": triggers}
+    def _moved(self, span: SpanT) -> SpanT:
+        start, end = self.to_source(span.start, span.end)
+        return span.model_copy(update={"start": start, "end": end})
+
+    def sentence_in_source(self, sentence: SentenceScore) -> SentenceScore:
+        """A scored sentence with its and its triggers' spans moved to offsets in what the user gave."""
+        moved = self._moved(sentence)
+        return moved.model_copy(update={"triggers": [self._moved(t) for t in sentence.triggers]})
+
+    def in_source(self, score: DocumentScore) -> DocumentScore:
+        """A scored document with every span in offsets of what the user gave."""
+        return score.model_copy(update={"sentences": [self.sentence_in_source(s) for s in score.sentences]})
 
 
 _FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
@@ -154,16 +152,19 @@ _INVISIBLE = re.compile(
 )
 
 
-def clean_text(text: str, name: str) -> str:
-    """The one rule for text at every door (API, CLI, batch, extract): NUL means binary and is
-    refused; lone surrogates (which ``JSON.stringify`` sends for broken page text) become U+FFFD,
-    one code point for one, so offsets still point into what the caller sent; text with nothing
-    visible (whitespace, zero-width characters, a lone byte-order mark) is empty."""
+def clean_text(text: str, name: str, max_chars: int | None = None) -> str:
+    """The one rule for text at every door (API, CLI, batch, extract): over ``max_chars`` is too
+    long; NUL means binary and is refused; lone surrogates (which ``JSON.stringify`` sends for
+    broken page text) become U+FFFD, one code point for one, so offsets still point into what the
+    caller sent; text with nothing visible (whitespace, zero-width characters, a lone byte-order
+    mark) is empty."""
+    if max_chars is not None and len(text) > max_chars:
+        raise InputError("too_long", f"{name}: {len(text):,} characters (over {max_chars:,})", max_chars)
     if "\x00" in text:
         message = f"{name}: contains NUL characters; give text, Markdown or HTML, not binary data"
-        raise InputError(message, "undecodable")
+        raise InputError("binary", message)
     if not has_visible_text(text):
-        raise InputError(f"{name}: empty (nothing visible in it)", "empty")
+        raise InputError("empty", f"{name}: empty (nothing visible in it)")
     return without_lone_surrogates(text)
 
 
@@ -179,7 +180,9 @@ def has_visible_text(text: str) -> bool:
 
 def _check_size(size: int, name: str) -> None:
     if size > MAX_BYTES:
-        raise InputError(f"{name}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit")
+        raise InputError(
+            "too_large", f"{name}: {size:,} bytes is over the {MAX_BYTES:,}-byte limit", MAX_BYTES
+        )
 
 
 def read_limited(handle: BinaryIO, name: str) -> bytes:
@@ -193,11 +196,11 @@ def decode(data: bytes, name: str) -> str:
     """UTF-8 text or a clear :class:`InputError` (binary, undecodable, oversized, empty)."""
     _check_size(len(data), name)
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: looks binary (NUL bytes); give text, Markdown or HTML")
+        raise InputError("binary", f"{name}: looks binary (NUL bytes); give text, Markdown or HTML")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise InputError(f"{name}: not valid UTF-8 (byte {error.start})") from error
+        raise InputError("undecodable", f"{name}: not valid UTF-8 (byte {error.start})") from error
     return text
 
 
@@ -209,14 +212,14 @@ def _check_docx_parts(data: bytes, name: str) -> None:
             members = archive.infolist()
             unpacked = sum(member.file_size for member in members)
             if unpacked > MAX_DOCX_UNPACKED:
-                raise InputError(
-                    f"{name}: unpacks to {unpacked:,} bytes, over the {MAX_DOCX_UNPACKED:,}-byte limit"
-                )
+                message = f"{name}: unpacks to {unpacked:,} bytes, over the {MAX_DOCX_UNPACKED:,}-byte limit"
+                raise InputError("too_large", message, MAX_DOCX_UNPACKED)
             for member in members:
                 if member.filename.endswith((".xml", ".rels")) and _declares_dtd(archive, member):
-                    raise InputError(f"{name}: {member.filename} declares a DTD or entities; refused")
+                    message = f"{name}: {member.filename} declares a DTD or entities; refused"
+                    raise InputError("unreadable", message)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, zlib.error) as error:
-        raise InputError(f"{name}: not a readable .docx file ({error})"[:300]) from None
+        raise InputError("unreadable", f"{name}: not a readable .docx file ({error})"[:300]) from None
 
 
 def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
@@ -245,16 +248,18 @@ def docx_text(data: bytes, name: str) -> str:
         cells = (cell for table in document.tables for row in table.rows for cell in row.cells)
         paragraphs = [p.text.strip() for p in document.paragraphs] + [c.text.strip() for c in cells]
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, LxmlError) as error:
-        raise InputError(f"{name}: not a readable .docx file ({error})"[:300]) from None
+        raise InputError("unreadable", f"{name}: not a readable .docx file ({error})"[:300]) from None
     text = "\n\n".join(p for p in paragraphs if p)
     if not has_visible_text(text):
-        raise InputError(f"{name}: the Word file has no text")
+        raise InputError("empty", f"{name}: the Word file has no text")
     return text
 
 
-def read_document(source: str, name: str = "<text>", kind: str | None = None) -> Document:
+def read_document(
+    source: str, name: str = "<text>", kind: str | None = None, max_chars: int | None = None
+) -> Document:
     """A document from text; ``kind`` is text, markdown or html (guessed from name and content)."""
-    source = clean_text(source, name)
+    source = clean_text(source, name, max_chars)
     if kind is None:
         suffix = Path(name).suffix.lower()
         kind = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix)
@@ -262,7 +267,7 @@ def read_document(source: str, name: str = "<text>", kind: str | None = None) ->
     if kind == "html":
         visible = visible_text(source)
         if not has_visible_text(visible.text):
-            raise InputError(f"{name}: the HTML has no visible text")
+            raise InputError("empty", f"{name}: the HTML has no visible text")
         return Document(name, source, visible.text, kind, visible.starts, visible.ends)
     if kind == "markdown":
         return Document(name, source, markdown_to_text(source), kind)
@@ -277,7 +282,7 @@ def read_path(path: str) -> Document:
         return read_document(decode(read_limited(sys.stdin.buffer, "<stdin>"), "<stdin>"), "<stdin>")
     file = Path(path)
     if not file.is_file():
-        raise InputError(f"{path}: no such file")
+        raise InputError("not_found", f"{path}: no such file")
     _check_size(file.stat().st_size, path)
     with file.open("rb") as handle:
         data = read_limited(handle, path)

@@ -7,14 +7,13 @@ accepted as LanguageTool accepts them: rule selection applies to our rules, the 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from hypecheck.models.labels import OVERCLAIM, REASON_DESCRIPTIONS
-from hypecheck.models.scoring import DocumentScore
+from hypecheck.models.results import DocumentScore
 from hypecheck.models.version import VERSION
 from hypecheck.serve.offsets import utf16_positions
-
-SOFTWARE = {"name": "hypecheck", "version": VERSION, "apiVersion": 1, "premium": False, "status": ""}
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 
 def parse_check_form(form: dict[str, str]) -> str:
@@ -49,8 +48,91 @@ def parse_check_form(form: dict[str, str]) -> str:
     return "".join(parts)
 
 
+class _Protocol(BaseModel):
+    """LanguageTool's field names are camelCase; ours are not."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class Software(_Protocol):
+    name: str = "hypecheck"
+    version: str = VERSION
+    api_version: int = 1
+    premium: bool = False
+    status: str = ""
+
+
+class Warnings(_Protocol):
+    incomplete_results: bool = False
+
+
+class DetectedLanguage(_Protocol):
+    name: str = "English"
+    code: str = "en-US"
+    confidence: float = 1.0
+
+
+class Language(_Protocol):
+    name: str = "English"
+    code: str = "en-US"
+    detected_language: DetectedLanguage = Field(default_factory=DetectedLanguage)
+
+
+class Replacement(_Protocol):
+    value: str
+
+
+class MatchContext(_Protocol):
+    text: str
+    offset: int
+    length: int
+
+
+class MatchType(_Protocol):
+    type_name: str = "Hint"
+
+
+class Category(_Protocol):
+    id: str = "HYPECHECK"
+    name: str = "Overclaiming"
+
+
+class Rule(_Protocol):
+    id: str
+    description: str
+    issue_type: str = "style"
+    category: Category = Field(default_factory=Category)
+
+
+class Match(_Protocol):
+    message: str
+    short_message: str
+    replacements: list[Replacement]
+    offset: int
+    length: int
+    context: MatchContext
+    sentence: str
+    type: MatchType = Field(default_factory=MatchType)
+    rule: Rule
+    ignore_for_incomplete_sentence: bool = False
+    context_for_sure_match: int = 0
+
+
+class CheckResponse(_Protocol):
+    software: Software = Field(default_factory=Software)
+    warnings: Warnings = Field(default_factory=Warnings)
+    language: Language = Field(default_factory=Language)
+    matches: list[Match]
+
+
+class LanguageEntry(_Protocol):
+    name: str
+    code: str
+    long_code: str
+
+
 LANGUAGES = [
-    {"name": name, "code": "en", "longCode": code}
+    LanguageEntry(name=name, code="en", long_code=code)
     for name, code in [
         ("English", "en"),
         ("English (US)", "en-US"),
@@ -84,7 +166,7 @@ def _wanted(form: dict[str, str], rule: str) -> bool:
     return rule not in _names(form, "disabledRules") and CATEGORY not in _names(form, "disabledCategories")
 
 
-def check_response(text: str, score: DocumentScore | None, form: dict[str, str]) -> dict[str, Any]:
+def check_response(text: str, score: DocumentScore | None, form: dict[str, str]) -> CheckResponse:
     """LanguageTool's response body, one match per overclaiming sentence (none without a score).
     Offsets and lengths count UTF-16 units, as LanguageTool's (Java) server and its clients do."""
     at = utf16_positions(text)
@@ -96,40 +178,24 @@ def check_response(text: str, score: DocumentScore | None, form: dict[str, str])
         rule = f"HYPECHECK_{reason.upper()}"
         if not _wanted(form, rule):
             continue
-        rewrite = (s.suggestion or {}).get("rewrite")
-        advice = " ".join((s.suggestion or {}).get("advice", []))
+        rewrite = s.suggestion.rewrite if s.suggestion else None
+        advice = " ".join(s.suggestion.advice) if s.suggestion else ""
         context_start, context_end = max(0, s.start - 40), min(len(text), s.end + 40)
+        length = at[s.end] - at[s.start]
         matches.append(
-            {
-                "message": f"Possible overclaim ({', '.join(s.reasons)}). {advice}".strip(),
-                "shortMessage": f"Overclaim: {reason.replace('_', ' ')}",
-                "replacements": [{"value": rewrite}] if rewrite else [],
-                "offset": at[s.start],
-                "length": at[s.end] - at[s.start],
-                "context": {
-                    "text": text[context_start:context_end],
-                    "offset": at[s.start] - at[context_start],
-                    "length": at[s.end] - at[s.start],
-                },
-                "sentence": s.text,
-                "type": {"typeName": "Hint"},
-                "rule": {
-                    "id": rule,
-                    "description": REASON_DESCRIPTIONS[reason],
-                    "issueType": "style",
-                    "category": {"id": CATEGORY, "name": "Overclaiming"},
-                },
-                "ignoreForIncompleteSentence": False,
-                "contextForSureMatch": 0,
-            }
+            Match(
+                message=f"Possible overclaim ({', '.join(s.reasons)}). {advice}".strip(),
+                short_message=f"Overclaim: {reason.replace('_', ' ')}",
+                replacements=[Replacement(value=rewrite)] if rewrite else [],
+                offset=at[s.start],
+                length=length,
+                context=MatchContext(
+                    text=text[context_start:context_end],
+                    offset=at[s.start] - at[context_start],
+                    length=length,
+                ),
+                sentence=s.text,
+                rule=Rule(id=rule, description=REASON_DESCRIPTIONS[reason], category=Category(id=CATEGORY)),
+            )
         )
-    return {
-        "software": SOFTWARE,
-        "warnings": {"incompleteResults": False},
-        "language": {
-            "name": "English",
-            "code": "en-US",
-            "detectedLanguage": {"name": "English", "code": "en-US", "confidence": 1.0},
-        },
-        "matches": matches,
-    }
+    return CheckResponse(matches=matches)

@@ -5,7 +5,10 @@ beyond U+FFFF, an emoji for one, which takes two UTF-16 units."""
 from __future__ import annotations
 
 from itertools import accumulate
-from typing import Any, Literal
+from typing import Literal
+
+from hypecheck.models.results import DocumentScore
+from hypecheck.serve.inputs import SpanT
 
 Unit = Literal["codepoint", "utf16"]
 
@@ -15,10 +18,16 @@ def utf16_positions(text: str) -> list[int]:
     return [0, *accumulate(2 if ord(char) > 0xFFFF else 1 for char in text)]
 
 
-def sentence_in_units(row: dict[str, Any], text: str, unit: Unit) -> dict[str, Any]:
-    """A scored sentence (offsets into ``text``) with its and its triggers' spans in ``unit``."""
+def in_units(score: DocumentScore, text: str, unit: Unit) -> DocumentScore:
+    """A scored document (offsets into ``text``) with every sentence's and trigger's span in ``unit``."""
     if unit == "codepoint":
-        return row
+        return score
     at = utf16_positions(text)
-    triggers = [{**t, "start": at[t["start"]], "end": at[t["end"]]} for t in row.get("triggers", [])]
-    return {**row, "start": at[row["start"]], "end": at[row["end"]], "triggers": triggers}
+
+    def moved(span: SpanT) -> SpanT:
+        return span.model_copy(update={"start": at[span.start], "end": at[span.end]})
+
+    sentences = [
+        moved(s).model_copy(update={"triggers": [moved(t) for t in s.triggers]}) for s in score.sentences
+    ]
+    return score.model_copy(update={"sentences": sentences})

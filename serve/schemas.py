@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from hypecheck.models.labels import REASONS
+from hypecheck.models.results import DocumentScore
+from hypecheck.models.scoring import ScoreOptions
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
@@ -15,6 +17,9 @@ class Options(BaseModel):
         None, ge=0.0, le=1.0, description="Override the model's calibrated threshold"
     )
     reasons: list[str] | None = Field(None, description=f"Only these reasons (of {', '.join(REASONS)})")
+    disabled_reasons: list[str] = Field(
+        default_factory=list, description="Reasons never to flag (as disabled_reasons in .hypecheck.toml)"
+    )
     triggers: bool = Field(True, description="Find the words that drove each overclaim (costs time)")
     suggestions: bool = Field(True, description="Advice and a rewrite for each overclaim")
     offsets: Literal["codepoint", "utf16"] = Field(
@@ -23,10 +28,23 @@ class Options(BaseModel):
 
     @model_validator(mode="after")
     def _known_reasons(self) -> Options:
-        unknown = set(self.reasons or ()) - set(REASONS)
-        if unknown:
-            raise ValueError(f"unknown reasons: {sorted(unknown)}")
+        self.score_options()
         return self
+
+    def score_options(self) -> ScoreOptions:
+        """The scoring core's options; ``reasons`` is a shorthand for disabling every other reason."""
+        disabled = set(self.disabled_reasons)
+        if self.reasons is not None:
+            unknown = set(self.reasons) - set(REASONS)
+            if unknown:
+                raise ValueError(f"unknown reasons: {sorted(unknown)}")
+            disabled |= set(REASONS) - set(self.reasons)
+        return ScoreOptions(
+            triggers=self.triggers,
+            suggestions=self.suggestions,
+            overclaim_threshold=self.overclaim_threshold,
+            disabled_reasons=frozenset(disabled),
+        )
 
 
 class BatchDocument(BaseModel):
@@ -61,31 +79,10 @@ class BatchRequest(BaseModel):
     options: Options = Field(default_factory=Options)
 
 
-class Span(BaseModel):
-    start: int
-    end: int
-    text: str
-    weight: float
+class ScoreResponse(DocumentScore):
+    """The scored document (:class:`hypecheck.models.results.DocumentScore`) and the caller's id."""
 
-
-class SentenceOut(BaseModel):
-    start: int = Field(description="Offset of the sentence in the text (or HTML source) sent")
-    end: int
-    text: str
-    p_overclaim: float
-    verdict: str
-    reasons: dict[str, float]
-    claim_strength: dict[str, Any]
-    quoted: bool
-    triggers: list[Span]
-    suggestion: dict[str, Any] | None
-
-
-class ScoreResponse(BaseModel):
     id: str | None = None
-    sentences: list[SentenceOut]
-    summary: dict[str, Any]
-    model: dict[str, str]
 
 
 class BatchResponse(BaseModel):
@@ -107,3 +104,30 @@ class ErrorBody(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorBody
+
+
+class Extracted(BaseModel):
+    name: str
+    kind: str = Field(description="What the file was read as: docx")
+    text: str = Field(description="Its paragraphs, a blank line between them")
+
+
+class ModelInfo(BaseModel):
+    name: str
+    version: str
+    kind: str
+    runtime: str = Field(description="What computes the scores: pytorch-fp32, onnxruntime-int8, ...")
+    bundle_hash: str
+    overclaim_threshold: float
+    reasons: list[str]
+    verdicts: list[str]
+    splitter: str
+    metrics: dict[str, float] = Field(description="Validation metrics recorded when the model was trained")
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Ready(BaseModel):
+    ready: bool

@@ -13,9 +13,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypecheck.models.results import SentenceScore
 from hypecheck.serve.batch import BatchJob, Fields, run_batch
 from hypecheck.serve.batch.checkpoint import CheckpointMismatch
-from hypecheck.serve.schemas import ScoreResponse, SentenceOut
+from hypecheck.serve.schemas import ScoreResponse
 
 from tests.conftest import needs_ray
 
@@ -218,7 +219,7 @@ def test_bad_records_go_to_the_errors_file_with_a_reason(model, tmp_path):
         ("missing", "empty"),
         ("number", "malformed"),
         ("long", "too_long"),
-        ("nul", "undecodable"),
+        ("nul", "binary"),
         (f"{records.name}:9", "undecodable"),
     ]
     assert reasons[8:11] == [
@@ -228,7 +229,7 @@ def test_bad_records_go_to_the_errors_file_with_a_reason(model, tmp_path):
     ]
     assert reasons[11:14] == [
         ("blank.html", "empty"),
-        ("image.htm", "undecodable"),
+        ("image.htm", "binary"),
         ("menu.html", "not_article"),
     ]
     [(warc, warc_reason), (parquet, parquet_reason)] = reasons[14:]
@@ -319,7 +320,7 @@ def test_warc_and_html_folder_inputs(model, tmp_path):
         texts = " ".join(s["text"] for s in row["sentences"])
         assert "Home" not in texts and "Copyright" not in texts
         assert row["sentences"][0]["text"] == row["title"]
-        assert set(row) == {"id", "source", "title", "url", "date", "sentences", "summary", "model"}
+        assert set(row) == {"id", "source", "title", "url", "date", *ScoreResponse.model_fields}
         assert row["summary"]["sentences"] == len(row["sentences"])
 
 
@@ -341,14 +342,15 @@ def test_csv_and_parquet_inputs_and_parquet_output_carry_the_api_fields(model, t
         {"source": f"{parquet}#2", "id": None, "reason": "empty", "message": "no field 'body'"}
     ]
     sentences = rows if level == "sentence" else [s for r in rows for s in r["sentences"]]
-    assert set(sentences[0]) >= set(SentenceOut.model_fields)
+    assert set(sentences[0]) >= set(SentenceScore.model_fields)
     assert sentences[0]["text"] == "Coffee cures cancer" and sentences[0]["start"] == 0
     if level == "article":
         assert [r["id"] for r in rows] == ["k1", "k2", "7", "8"]
         assert set(rows[0]) == {"title", "url", "date", "source", *ScoreResponse.model_fields}
     else:
         assert [r["id"] for r in rows if r["sentence"] == 0] == ["k1", "k2", "7", "8"]
-        assert set(rows[0]) == {"id", "source", "sentence", "model", *SentenceOut.model_fields}
+        row_fields = {"id", "source", "sentence", "model", "schema_version", *SentenceScore.model_fields}
+        assert set(rows[0]) == row_fields
 
 
 # --- Ray -----------------------------------------------------------------------------------------

@@ -9,14 +9,8 @@ import time
 import zipfile
 
 import pytest
-from hypecheck.serve.inputs import (
-    MAX_DOCX_UNPACKED,
-    InputError,
-    clean_text,
-    docx_text,
-    markdown_to_text,
-    read_document,
-)
+from hypecheck.serve.input_errors import InputError
+from hypecheck.serve.inputs import MAX_DOCX_UNPACKED, clean_text, docx_text, markdown_to_text, read_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,7 +30,7 @@ def test_lone_surrogates_become_replacement_characters_at_the_same_offsets():
 @pytest.mark.parametrize(
     "text, reason",
     [
-        ("a\x00b", "undecodable"),
+        ("a\x00b", "binary"),
         ("\u200b\u200b", "empty"),
         ("\ufeff", "empty"),
         (" \u200d\n\u2060\t", "empty"),
@@ -45,7 +39,7 @@ def test_lone_surrogates_become_replacement_characters_at_the_same_offsets():
 def test_nul_and_invisible_only_text_are_refused_by_the_one_rule(text, reason):
     with pytest.raises(InputError) as refused:
         clean_text(text, "draft.md")
-    assert refused.value.reason == reason and str(refused.value).startswith("draft.md: ")
+    assert refused.value.code == reason and str(refused.value).startswith("draft.md: ")
     with pytest.raises(InputError):
         read_document(text)
 

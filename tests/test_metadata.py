@@ -49,9 +49,9 @@ def test_copies_outside_python_carry_the_package_version():
 
 def test_the_api_and_languagetool_answers_report_the_version():
     from hypecheck.serve.api import create_app
-    from hypecheck.serve.languagetool import SOFTWARE
+    from hypecheck.serve.languagetool import CheckResponse
 
-    assert SOFTWARE["version"] == VERSION
+    assert CheckResponse(matches=[]).model_dump(by_alias=True)["software"]["version"] == VERSION
     assert create_app().version == VERSION
 
 

@@ -2,10 +2,8 @@
 
 import random
 
-import numpy as np
 from hypecheck.models.checklist import checklist
-from hypecheck.models.compare import compare_texts
-from hypecheck.models.prediction import Probabilities
+from hypecheck.models.compare import compare_scores
 from hypecheck.models.predictors import load_predictor
 from hypecheck.models.quotes import is_quoted, quote_regions
 from hypecheck.models.scoring import ScoreOptions, score_documents, score_units, work_units
@@ -13,28 +11,7 @@ from hypecheck.models.suggestions import rewrite
 from hypecheck.models.triggers import occlusion_triggers, without, word_spans
 from hypecheck.training.faithfulness import measure, random_spans
 
-
-class KeywordPredictor:
-    """A transparent stand-in whose overclaim probability is driven by known words."""
-
-    hash = "0" * 16
-    runtime = "keywords"
-
-    def __init__(self, info):
-        self.info = info
-
-    def predict(self, texts, contexts=None):
-        p = np.array([0.9 if "miracle" in t.lower() else 0.1 for t in texts])
-        verdict = np.column_stack([p, (1 - p) * 0.6, (1 - p) * 0.4])
-        reasons = np.tile(np.array([0.8, 0.1, 0.1, 0.6, 0.1, 0.1, 0.1]), (len(texts), 1))
-        claim = np.tile(np.array([0.1, 0.2, 0.3, 0.4]), (len(texts), 1))
-        return Probabilities(verdict, reasons, claim)
-
-
-def keyword_predictor():
-    from hypecheck.models.bundle import BundleInfo
-
-    return KeywordPredictor(BundleInfo(kind="test", overclaim_threshold=0.5))
+from tests.stand_in import keyword_predictor
 
 
 def test_occlusion_finds_the_word_that_drives_the_score():
@@ -50,17 +27,17 @@ def test_scores_carry_offsets_reasons_triggers_and_suggestions():
     [doc] = score_documents(keyword_predictor(), [text])
     first, second = doc.sentences
     assert first.verdict == "overclaim" and set(first.reasons) == {"sensational", "causal"}
-    assert [text[t["start"] : t["end"]] for t in first.triggers] == ["miracle"]
-    assert first.suggestion["advice"] and second.suggestion is None
+    assert [text[t.start : t.end] for t in first.triggers] == ["miracle"]
+    assert first.suggestion.advice and second.suggestion is None
     assert second.verdict == "supported" and not second.reasons
-    assert doc.summary["worst"] == [0] and doc.summary["verdicts"] == {"overclaim": 1, "supported": 1}
-    assert doc.summary["checklist"]["costs_mentioned"]["sentences"] == [1]
-    assert doc.model["bundle_hash"] == "0" * 16
+    assert doc.summary.worst == [0] and doc.summary.verdicts == {"overclaim": 1, "supported": 1}
+    assert doc.summary.checklist["costs_mentioned"].sentences == [1]
+    assert doc.model.bundle_hash == "0" * 16
 
 
 def test_options_restrict_reasons_and_move_the_threshold():
     predictor = keyword_predictor()
-    [only_causal] = score_units(predictor, ["A miracle."], ScoreOptions(reasons=frozenset({"causal"})))
+    [only_causal] = score_units(predictor, ["A miracle."], ScoreOptions.only(["causal"]))
     assert list(only_causal.reasons) == ["causal"]
     [strict] = score_units(predictor, ["A miracle."], ScoreOptions(overclaim_threshold=0.95))
     assert strict.verdict != "overclaim"
@@ -68,7 +45,7 @@ def test_options_restrict_reasons_and_move_the_threshold():
 
 def test_empty_input_scores_nothing():
     [doc] = score_documents(keyword_predictor(), ["   \n  "])
-    assert doc.sentences == [] and doc.summary["overall"] == 0.0
+    assert doc.sentences == [] and doc.summary.overall == 0.0
 
 
 def test_suggestions_rewrite_toward_the_supported_wording():
@@ -89,10 +66,10 @@ def test_quotes():
 
 def test_checklist_names_the_answering_sentences():
     result = checklist(["Pain fell by 30% in the trial.", "No side effects were seen.", "It costs $40."])
-    assert result["benefits_quantified"]["sentences"] == [0]
-    assert result["harms_mentioned"]["sentences"] == [1]
-    assert result["costs_mentioned"]["sentences"] == [2]
-    assert result["independent_source"]["answered"] is False
+    assert result["benefits_quantified"].sentences == [0]
+    assert result["harms_mentioned"].sentences == [1]
+    assert result["costs_mentioned"].sentences == [2]
+    assert result["independent_source"].answered is False
 
 
 def test_random_spans_avoid_triggers_and_match_length():
@@ -113,14 +90,40 @@ def test_faithfulness_measure_on_a_transparent_model():
 
 def test_compare_flags_animal_to_human_and_advice(baseline_bundle):
     predictor = load_predictor(baseline_bundle)
-    result = compare_texts(
+    news, source = score_documents(
         predictor,
-        "Blueberries cure memory loss. You should eat a cup every day.",
-        "In mice, blueberry extract was associated with faster maze learning.",
+        [
+            "Blueberries cure memory loss. You should eat a cup every day.",
+            "In mice, blueberry extract was associated with faster maze learning.",
+        ],
     )
-    kinds = {flag["kind"] for claim in result["claims"] for flag in claim["flags"]}
+    result = compare_scores(news, source)
+    kinds = {flag.kind for claim in result.claims for flag in claim.flags}
     assert "advice" in kinds
-    assert result["summary"]["source_is_animal_or_cell_study"] is True
+    assert result.summary.source_is_animal_or_cell_study is True
+
+
+def test_compare_reads_claim_strength_from_the_scores():
+    """Claim strength is the scored sentence's, so compare sees what every door sees."""
+    news, source = score_documents(
+        keyword_predictor(), ["Coffee prevents dementia.", "Coffee drinking was associated with dementia."]
+    )
+    stronger = news.sentences[0].model_copy(
+        update={
+            "claim_strength": news.sentences[0].claim_strength.model_copy(update={"label": "direct_causal"})
+        }
+    )
+    weaker = source.sentences[0].model_copy(
+        update={
+            "claim_strength": source.sentences[0].claim_strength.model_copy(update={"label": "correlational"})
+        }
+    )
+    result = compare_scores(
+        news.model_copy(update={"sentences": [stronger]}), source.model_copy(update={"sentences": [weaker]})
+    )
+    [claim] = result.claims
+    assert claim.source is not None and claim.source.claim_strength == "correlational"
+    assert [f.kind for f in claim.flags] == ["stronger_claim"]
 
 
 def test_triggers_for_long_documents_degrade_to_the_likeliest_overclaims():
@@ -131,7 +134,7 @@ def test_triggers_for_long_documents_degrade_to_the_likeliest_overclaims():
     assert sum(bool(s.triggers) for s in doc.sentences) == 5
     # Chosen per document: scored beside another document, it gets the same triggers.
     [beside, _] = score_documents(predictor, [text, text], ScoreOptions(trigger_sentences=5))
-    assert beside.to_dict() == doc.to_dict()
+    assert beside == doc
 
 
 def test_work_units_count_sentences_and_trigger_variants_before_scoring():

@@ -89,7 +89,7 @@ def test_documents_are_split_and_scored_with_offsets(smoke_run):
     [doc] = score_documents(load_predictor(results[0]["bundle"]), [text])
     assert [text[s.start : s.end] for s in doc.sentences] == [s.text for s in doc.sentences]
     assert len(doc.sentences) == 3
-    assert doc.model["name"] == "hypecheck-baseline" and len(doc.model["bundle_hash"]) == 16
+    assert doc.model.name == "hypecheck-baseline" and len(doc.model.bundle_hash) == 16
     for sentence in doc.sentences:
         assert sentence.verdict in {"overclaim", "supported", "neutral"}
         assert (sentence.verdict == "overclaim") == bool(sentence.reasons)

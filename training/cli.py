@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import typer
 from hypecheck.models.settings import Settings
@@ -128,26 +129,50 @@ def evaluate(
         "training/configs/default.yaml", "--config", "-c", help="Config whose data defines the held-out sets."
     ),
     name: str = typer.Option("evaluate", help="Report name under reports/."),
+    data: Path | None = typer.Option(
+        None, help="Labelled units (JSONL, one per line) to evaluate instead of the config's sets."
+    ),
+    overclaim_threshold: float | None = typer.Option(
+        None, help="Override the model's calibrated overclaim threshold."
+    ),
+    disable_reason: list[str] = typer.Option([], help="A reason not to flag (repeatable)."),
+    reports: Path | None = typer.Option(None, help="Folder for the report (default: the home's reports/)."),
 ) -> None:
-    """Evaluate a model on every held-out set through the scoring path; write a report."""
+    """Evaluate a model on every held-out set through the scoring path; write a report and every
+    scored sentence (NAME.predictions.jsonl)."""
+    from hypecheck.models.labels import LabelError, LabelledUnit
     from hypecheck.models.registry import ModelNotFound
+    from hypecheck.models.scoring import ScoreOptions
+    from hypecheck.training.annotation import read_jsonl
     from hypecheck.training.config import load_config
     from hypecheck.training.evaluate import evaluate as run_evaluation
     from hypecheck.training.evaluate import evaluation_sets, write_report
+    from hypecheck.training.examples import Example, from_unit
     from hypecheck.training.train import reference_splits
 
     settings = Settings().with_options(model=model)
     settings.go_offline()
+    sets: dict[str, list[Example]] = {}
     try:
+        options = ScoreOptions(
+            triggers=False,
+            suggestions=False,
+            overclaim_threshold=overclaim_threshold,
+            disabled_reasons=frozenset(disable_reason),
+        )
         predictor = settings.predictor()
-    except (ModelNotFound, FileNotFoundError) as error:
+        if data is not None:
+            sets = {data.stem: [from_unit(LabelledUnit.from_dict(row)) for row in read_jsonl(data)]}
+    except (ModelNotFound, FileNotFoundError, LabelError, ValueError) as error:
         console.print(f"[red]hypecheck evaluate: {error}[/]")
         raise typer.Exit(2) from None
-    train_config = load_config(config, {"context": predictor.info.context}, settings)  # as the model reads
-    splits = reference_splits(train_config)
-    sets = {"validation": splits["validation"], **evaluation_sets(train_config, splits)}
-    metrics, predictions = run_evaluation(predictor, sets)
-    report = write_report(name, predictor, sets, metrics, predictions, settings.reports_dir)
+    if data is None:
+        # the held-out sets built as the model reads them (with its context mode)
+        train_config = load_config(config, {"context": predictor.info.context}, settings)
+        splits = reference_splits(train_config)
+        sets = {"validation": splits["validation"], **evaluation_sets(train_config, splits)}
+    metrics, predictions = run_evaluation(predictor, sets, options)
+    report = write_report(name, predictor, sets, metrics, predictions, reports or settings.reports_dir)
     title = f"{predictor.info.name} {predictor.info.version}"
     console.print(_metrics_table(title, [(predictor.info.kind, n, m) for n, m in metrics.items()]))
     console.print(f"report: {report}")

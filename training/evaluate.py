@@ -10,17 +10,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from hypecheck.models.labels import VERDICTS
 from hypecheck.models.prediction import Predictor, Probabilities
+from hypecheck.models.results import SentenceScore
+from hypecheck.models.scoring import ScoreOptions, score_units_with_probabilities
+from hypecheck.models.verdicts import VerdictRule
 from hypecheck.training.config import TrainConfig
 from hypecheck.training.dataset import REAL_SOURCES, with_context
 from hypecheck.training.examples import Example, from_unit
-from hypecheck.training.metrics import compute, reliability_bins, verdict_confusion
+from hypecheck.training.metrics import compute, reliability_bins
 from hypecheck.training.paths import SharedDataMissing
+from sklearn.metrics import confusion_matrix
 
 
 def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> dict[str, list[Example]]:
@@ -59,30 +64,70 @@ def predict(predictor: Predictor, examples: Sequence[Example]) -> Probabilities:
     return predictor.predict([e.text for e in examples], [e.context for e in examples])
 
 
-def evaluate(predictor: Predictor, sets: dict[str, list[Example]]) -> tuple[dict[str, dict], dict]:
-    """Metrics per set, and the predictions (for reports)."""
+def measure(examples: Sequence[Example], probs: Probabilities, rule: VerdictRule) -> dict[str, float]:
+    """:func:`compute` with the verdicts of ``rule``."""
+    return compute(examples, probs, **asdict(rule))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One set as the scoring core scored it: what every door would say of each sentence, and the
+    probabilities behind it."""
+
+    sentences: list[SentenceScore]
+    probabilities: Probabilities
+    rule: VerdictRule  # for metrics of subsets
+
+    def rows(self, set_name: str, examples: Sequence[Example]) -> list[dict[str, Any]]:
+        """One row per sentence: its label and what the scoring core said of it."""
+        return [
+            {
+                "set": set_name,
+                "text": s.text,
+                "label": VERDICTS[e.verdict] if e.verdict >= 0 else None,
+                "verdict": s.verdict,
+                "reasons": s.reasons,
+                "p_overclaim": s.p_overclaim,
+            }
+            for e, s in zip(examples, self.sentences, strict=True)
+        ]
+
+
+def evaluate(
+    predictor: Predictor, sets: dict[str, list[Example]], options: ScoreOptions | None = None
+) -> tuple[dict[str, dict], dict[str, Scored]]:
+    """Metrics per set, scored through :func:`score_units_with_probabilities` with ``options`` (the
+    bundle's thresholds and every reason by default), and the scored sets (for reports)."""
+    options = options or ScoreOptions(triggers=False, suggestions=False)
+    rule = options.rule(predictor.info)
     metrics, predictions = {}, {}
     for name, examples in sets.items():
-        probs = predict(predictor, examples)
-        predictions[name] = probs
-        metrics[name] = compute(
-            examples,
-            probs,
-            threshold=predictor.info.overclaim_threshold,
-            reason_threshold=predictor.info.reason_threshold,
+        sentences, probs = score_units_with_probabilities(
+            predictor, [e.text for e in examples], options, [e.context for e in examples]
         )
+        predictions[name] = Scored(sentences, probs, rule)
+        metrics[name] = measure(examples, probs, rule)
     return metrics, predictions
 
 
-def breakdown(examples: Sequence[Example], probs: Probabilities, field: str, threshold: float) -> dict:
+def breakdown(examples: Sequence[Example], scored: Scored, field: str) -> dict:
     """Metrics per value of ``topic`` or ``register``."""
     values = sorted({getattr(e, field) for e in examples if getattr(e, field)})
+    probs = scored.probabilities
     out = {}
     for value in values:
         idx = [i for i, e in enumerate(examples) if getattr(e, field) == value]
         sub = Probabilities(probs.verdict[idx], probs.reasons[idx], probs.claim[idx])
-        out[value] = compute([examples[i] for i in idx], sub, threshold=threshold)
+        out[value] = measure([examples[i] for i in idx], sub, scored.rule)
     return out
+
+
+def verdict_confusion(examples: Sequence[Example], sentences: Sequence[SentenceScore]) -> np.ndarray:
+    """Labelled verdict against the verdict the scoring core gave."""
+    pairs = [(e.verdict, VERDICTS.index(s.verdict)) for e, s in zip(examples, sentences, strict=True)]
+    return confusion_matrix(
+        [y for y, _ in pairs if y >= 0], [p for y, p in pairs if y >= 0], labels=[0, 1, 2]
+    )
 
 
 def confident_errors(examples: Sequence[Example], probs: Probabilities, n: int = 30) -> list[dict[str, Any]]:
@@ -155,12 +200,13 @@ def write_report(
     predictor: Predictor,
     sets: dict[str, list[Example]],
     metrics: dict,
-    predictions: dict,
+    predictions: dict[str, Scored],
     out_dir: Path,
 ) -> Path:
-    """Markdown report with metrics, breakdowns and the most confident errors; PNGs beside it."""
+    """Markdown report with metrics, breakdowns and the most confident errors; PNGs beside it, and
+    every scored sentence in ``NAME.predictions.jsonl``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    threshold = predictor.info.overclaim_threshold
+    threshold = next(iter(predictions.values())).rule.threshold if predictions else 0.0
     lines = [
         f"# Evaluation: {name}",
         "",
@@ -179,9 +225,10 @@ def write_report(
     for set_name in ("real_test", "ours_test"):
         if set_name not in sets:
             continue
-        examples, probs = sets[set_name], predictions[set_name]
+        examples, scored = sets[set_name], predictions[set_name]
+        probs = scored.probabilities
         confusion = out_dir / f"{name}-{set_name}-confusion.png"
-        plot_confusion(verdict_confusion(examples, probs, threshold), confusion, f"{name} {set_name}")
+        plot_confusion(verdict_confusion(examples, scored.sentences), confusion, f"{name} {set_name}")
         plot_reliability(
             examples, probs, out_dir / f"{name}-{set_name}-reliability.png", f"{name} {set_name}"
         )
@@ -193,7 +240,7 @@ def write_report(
                 "| value | n | macro_f1 | overclaim_f1 | auroc |",
                 "|---|---|---|---|---|",
             ]
-            for value, m in breakdown(examples, probs, field, threshold).items():
+            for value, m in breakdown(examples, scored, field).items():
                 lines.append(
                     f"| {value} | {int(m.get('n', 0))} | {m.get('macro_f1', 0):.3f} | "
                     f"{m.get('overclaim_f1', 0):.3f} | {m.get('auroc', float('nan')):.3f} |"
@@ -204,4 +251,8 @@ def write_report(
     path = out_dir / f"{name}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out_dir / f"{name}.json").write_text(json.dumps(metrics, indent=1, sort_keys=True) + "\n")
+    rows = [row for set_name, scored in predictions.items() for row in scored.rows(set_name, sets[set_name])]
+    (out_dir / f"{name}.predictions.jsonl").write_text(
+        "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8"
+    )
     return path

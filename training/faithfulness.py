@@ -52,7 +52,7 @@ def measure(
     flagged = [i for i, s in enumerate(scored) if s.verdict == OVERCLAIM and s.triggers]
     trigger_texts, random_texts = [], []
     for s in (scored[i] for i in flagged):
-        spans = [(t["start"], t["end"]) for t in s.triggers]
+        spans = [(t.start, t.end) for t in s.triggers]
         length = sum(end - start for start, end in spans)
         trigger_texts.append(without(s.text, spans))
         random_texts.append(without(s.text, random_spans(s.text, spans, length, rng)))

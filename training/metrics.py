@@ -8,8 +8,9 @@ from itertools import pairwise
 import numpy as np
 from hypecheck.models.labels import REASONS, VERDICTS
 from hypecheck.models.prediction import Probabilities
+from hypecheck.models.verdicts import VerdictRule
 from hypecheck.training.examples import Example
-from sklearn.metrics import confusion_matrix, f1_score, roc_auc_score
+from sklearn.metrics import f1_score, roc_auc_score
 
 
 def reliability_bins(
@@ -36,16 +37,27 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray, bins
     )
 
 
-def verdict_predictions(probs: Probabilities, threshold: float) -> np.ndarray:
-    """The verdict index per row, with the same rule as the scoring core."""
-    other = 1 + np.argmax(probs.verdict[:, 1:], axis=1)
-    return np.where(probs.verdict[:, 0] >= threshold, 0, other)
+def verdict_predictions(
+    probs: Probabilities,
+    threshold: float,
+    reason_threshold: float = 0.5,
+    enabled: Sequence[bool] | None = None,
+) -> np.ndarray:
+    """The verdict index per row, by the scoring core's rule (:mod:`hypecheck.models.verdicts`)."""
+    rule = VerdictRule(threshold, reason_threshold, None if enabled is None else tuple(enabled))
+    return rule.apply(probs.verdict, probs.reasons).verdicts
 
 
 def compute(
-    examples: Sequence[Example], probs: Probabilities, *, threshold: float, reason_threshold: float = 0.5
+    examples: Sequence[Example],
+    probs: Probabilities,
+    *,
+    threshold: float,
+    reason_threshold: float = 0.5,
+    enabled: Sequence[bool] | None = None,
 ) -> dict[str, float]:
-    """Headline metrics for whatever labels the examples carry (missing labels are skipped)."""
+    """Headline metrics for whatever labels the examples carry (missing labels are skipped); verdicts
+    by the scoring rule with these thresholds and ``enabled`` reasons (all by default)."""
     out: dict[str, float] = {}
     verdict = np.array([e.verdict for e in examples])
     has_verdict = verdict >= 0
@@ -53,7 +65,10 @@ def compute(
         y = verdict[has_verdict]
         p = probs.verdict[has_verdict]
         pred = verdict_predictions(
-            Probabilities(p, probs.reasons[has_verdict], probs.claim[has_verdict]), threshold
+            Probabilities(p, probs.reasons[has_verdict], probs.claim[has_verdict]),
+            threshold,
+            reason_threshold,
+            enabled,
         )
         out["n"] = float(len(y))
         out["macro_f1"] = float(f1_score(y, pred, average="macro", labels=[0, 1, 2], zero_division=0))
@@ -84,13 +99,6 @@ def compute(
     return out
 
 
-def verdict_confusion(examples: Sequence[Example], probs: Probabilities, threshold: float) -> np.ndarray:
-    verdict = np.array([e.verdict for e in examples])
-    keep = verdict >= 0
-    sub = Probabilities(probs.verdict[keep], probs.reasons[keep], probs.claim[keep])
-    return confusion_matrix(verdict[keep], verdict_predictions(sub, threshold), labels=[0, 1, 2])
-
-
 def best_threshold(examples: Sequence[Example], probs: Probabilities) -> float:
     """The overclaim threshold that maximises overclaim F1 on (validation) examples."""
     y = np.array([e.verdict for e in examples])
@@ -98,7 +106,8 @@ def best_threshold(examples: Sequence[Example], probs: Probabilities) -> float:
     if not (y[keep] == 0).any():
         return 0.5
     candidates = np.linspace(0.2, 0.8, 25)
-    scores = [f1_score(y[keep] == 0, probs.verdict[keep, 0] >= t, zero_division=0) for t in candidates]
+    kept = Probabilities(probs.verdict[keep], probs.reasons[keep], probs.claim[keep])
+    scores = [f1_score(y[keep] == 0, verdict_predictions(kept, t) == 0, zero_division=0) for t in candidates]
     return round(float(candidates[int(np.argmax(scores))]), 4)  # a grid point, without float noise
 
 

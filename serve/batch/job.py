@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from hypecheck.models.prediction import Predictor
+from hypecheck.models.results import SCHEMA_VERSION
 from hypecheck.models.scoring import ScoreOptions, model_card, score_documents, score_units
 from hypecheck.serve.batch.prepare import Article, Rejection, prepare
 from hypecheck.serve.batch.readers import Fields, RawRecord
+from hypecheck.serve.input_errors import InputError
 
 FORMATS = ("jsonl", "parquet")
 LEVELS = ("article", "sentence")
@@ -39,6 +41,8 @@ class BatchJob:
     chunk_size: int = 128
     max_chars: int = 100_000
     triggers: bool = False
+    overclaim_threshold: float | None = None  # None: the model's calibrated threshold
+    disabled_reasons: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -51,6 +55,14 @@ class BatchJob:
             raise ValueError("a sentence unit gives sentence rows and has no title field")
         if self.chunk_size < 1 or self.max_chars < 1:
             raise ValueError("chunk size and maximum characters must be positive")
+        self.options()  # unknown reasons or a threshold outside [0, 1] fail here, before any work
+
+    def options(self) -> ScoreOptions:
+        return ScoreOptions(
+            triggers=self.triggers,
+            overclaim_threshold=self.overclaim_threshold,
+            disabled_reasons=self.disabled_reasons,
+        )
 
     @property
     def errors_path(self) -> Path:
@@ -76,6 +88,9 @@ class BatchJob:
             "chunk_size": self.chunk_size,
             "max_chars": self.max_chars,
             "triggers": self.triggers,
+            "overclaim_threshold": self.overclaim_threshold,
+            "disabled_reasons": sorted(self.disabled_reasons),
+            "schema_version": SCHEMA_VERSION,
         }
 
 
@@ -95,32 +110,34 @@ def _article_row(article: Article, score: dict[str, Any]) -> dict[str, Any]:
 
 
 def _sentence_rows(article: Article, score: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {"id": article.id, "source": article.source, "sentence": i, **sentence, "model": score["model"]}
-        for i, sentence in enumerate(score["sentences"])
-    ]
+    where = {"id": article.id, "source": article.source}
+    document = {"model": score["model"], "schema_version": score["schema_version"]}
+    return [{**where, "sentence": i, **sentence, **document} for i, sentence in enumerate(score["sentences"])]
 
 
 def _as_unit(prepared: Article | Rejection, record: RawRecord) -> Article | Rejection:
     """A sentence unit comes from a record's text field, never from an HTML page."""
     if isinstance(prepared, Article) and record.html is not None:
         message = "--unit sentence takes records with a text field, not HTML pages"
-        return Rejection(prepared.source, prepared.id, "malformed", message)
+        return Rejection(prepared.source, prepared.id, InputError("malformed", message))
     return prepared
 
 
 def _score_units(predictor: Predictor, texts: list[str], options: ScoreOptions) -> list[dict[str, Any]]:
     """Each text as one unit, in the shape of a one-sentence document."""
-    card = model_card(predictor)
-    return [{"sentences": [s.to_dict()], "model": card} for s in score_units(predictor, texts, options)]
+    card = model_card(predictor).model_dump()
+    return [
+        {"sentences": [s.model_dump()], "model": card, "schema_version": SCHEMA_VERSION}
+        for s in score_units(predictor, texts, options)
+    ]
 
 
 def _score(predictor: Predictor, articles: list[Article], job: BatchJob) -> list[dict[str, Any]]:
-    options = ScoreOptions(triggers=job.triggers)
+    options = job.options()
     texts = [a.text for a in articles]
     if job.unit == "sentence":
         return _score_units(predictor, texts, options)
-    return [s.to_dict() for s in score_documents(predictor, texts, options)]
+    return [s.model_dump() for s in score_documents(predictor, texts, options)]
 
 
 def _score_apart(
@@ -138,7 +155,7 @@ def _score_apart(
                 out.extend(_score(predictor, [article], job))
             except Exception as error:
                 message = f"scoring failed: {type(error).__name__}: {error}"[:500]
-                out.append(Rejection(article.source, article.id, "scoring_failed", message))
+                out.append(Rejection(article.source, article.id, InputError("scoring_failed", message)))
         return out
 
 
@@ -155,9 +172,5 @@ def score_chunk(predictor: Predictor, records: Sequence[RawRecord], job: BatchJo
         rows = [_article_row(a, s) for a, s in done]
     else:
         rows = [row for a, s in done for row in _sentence_rows(a, s)]
-    errors = [
-        {"source": p.source, "id": p.id, "reason": p.reason, "message": p.message}
-        for p in outcomes
-        if isinstance(p, Rejection)
-    ]
+    errors = [p.row() for p in outcomes if isinstance(p, Rejection)]
     return ChunkResult(rows, errors, len(done), sum(len(s["sentences"]) for _, s in done))

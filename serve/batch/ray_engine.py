@@ -3,8 +3,8 @@
 The driver reads the input, as the local engine does, and hands it to Ray Data a window of chunks
 at a time (Ray Data has no source that streams from a Python iterator; a window bounds what the
 driver holds). ``map_batches`` runs :class:`ChunkScorer`, a class, so in each window every actor
-loads the model once and then scores chunk after chunk, HTML extraction included, so trafilatura
-runs in parallel too.
+loads the model once and then scores chunk after chunk, reading HTML pages included, so that runs
+in parallel too.
 
 One dataset row is one whole chunk, so the model sees exactly the batches the local engine gives it
 and the output is the same to the byte. Rows come back in order (``preserve_order``) and are

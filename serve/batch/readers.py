@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hypecheck.serve.inputs import MAX_BYTES, InputError
+from hypecheck.serve.input_errors import InputError
+from hypecheck.serve.inputs import MAX_BYTES
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -46,7 +47,7 @@ class RawRecord:
     html: bytes | None = None
     url: str | None = None
     date: str | None = None
-    error: tuple[str, str] | None = None  # (reason, message) when the reader could not read it
+    error: InputError | None = None  # when the reader could not read it
 
 
 def input_kind(path: Path) -> str | None:
@@ -72,9 +73,11 @@ def input_files(inputs: Sequence[Path]) -> list[Path]:
         if path.is_dir():
             files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and input_kind(p))
         elif not path.is_file():
-            raise InputError(f"{path}: no such file or folder")
+            raise InputError("not_found", f"{path}: no such file or folder")
         elif input_kind(path) is None:
-            raise InputError(f"{path}: not JSONL, JSON, CSV, Parquet, HTML or WARC (by its name)")
+            raise InputError(
+                "unsupported", f"{path}: not JSONL, JSON, CSV, Parquet, HTML or WARC (by its name)"
+            )
         else:
             files.append(path)
     return files
@@ -95,7 +98,7 @@ def read_records(files: Sequence[Path], fields: Fields) -> Iterator[RawRecord]:
         try:
             yield from READERS[input_kind(path) or ""](path, fields)
         except OSError as error:
-            yield RawRecord(str(path), 0, error=("unreadable", f"cannot read the file: {error}"))
+            yield RawRecord(str(path), 0, error=InputError("unreadable", f"cannot read the file: {error}"))
 
 
 def _row(source: str, size: int, row: Mapping[str, Any], fields: Fields) -> RawRecord:
@@ -112,18 +115,20 @@ def _too_big(path: Path) -> RawRecord | None:
     size = path.stat().st_size
     if size <= MAX_BYTES:
         return None
-    return RawRecord(str(path), size, error=("too_long", f"{size:,} bytes is over {MAX_BYTES:,}"))
+    return RawRecord(str(path), size, error=InputError("too_large", f"{size:,} bytes is over {MAX_BYTES:,}"))
 
 
 def _json_object(source: str, raw: bytes, fields: Fields) -> RawRecord:
     try:
         row = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
-        return RawRecord(source, len(raw), error=("undecodable", f"not UTF-8 (byte {error.start})"))
+        return RawRecord(source, len(raw), error=InputError("undecodable", f"not UTF-8 (byte {error.start})"))
     except json.JSONDecodeError as error:
-        return RawRecord(source, len(raw), error=("malformed", f"not JSON: {error}"))
+        return RawRecord(source, len(raw), error=InputError("malformed", f"not JSON: {error}"))
     if not isinstance(row, dict):
-        return RawRecord(source, len(raw), error=("malformed", f"a JSON {type(row).__name__}, not an object"))
+        return RawRecord(
+            source, len(raw), error=InputError("malformed", f"a JSON {type(row).__name__}, not an object")
+        )
     return _row(source, len(raw), row, fields)
 
 
@@ -145,10 +150,12 @@ def _csv(path: Path, fields: Fields) -> Iterator[RawRecord]:
         try:
             header = next(rows, [])
         except csv.Error as error:
-            yield RawRecord(f"{path}:1", 0, error=("malformed", f"bad CSV header: {error}"))
+            yield RawRecord(f"{path}:1", 0, error=InputError("malformed", f"bad CSV header: {error}"))
             return
         if fields.text not in header:
-            yield RawRecord(str(path), 0, error=("malformed", f"no column {fields.text!r} in the header"))
+            yield RawRecord(
+                str(path), 0, error=InputError("malformed", f"no column {fields.text!r} in the header")
+            )
             return
         while True:
             try:
@@ -156,17 +163,21 @@ def _csv(path: Path, fields: Fields) -> Iterator[RawRecord]:
             except StopIteration:
                 return
             except csv.Error as error:
-                yield RawRecord(f"{path}:{rows.line_num}", 0, error=("malformed", f"bad CSV row: {error}"))
+                yield RawRecord(
+                    f"{path}:{rows.line_num}", 0, error=InputError("malformed", f"bad CSV row: {error}")
+                )
                 continue
             if not row:
                 continue
             source, size = f"{path}:{rows.line_num}", sum(map(len, row)) + len(row)
             if len(row) != len(header):
                 yield RawRecord(
-                    source, size, error=("malformed", f"{len(row)} fields, the header has {len(header)}")
+                    source,
+                    size,
+                    error=InputError("malformed", f"{len(row)} fields, the header has {len(header)}"),
                 )
             elif any("\udc80" <= char <= "\udcff" for field in row for char in field):
-                yield RawRecord(source, size, error=("undecodable", "not UTF-8"))
+                yield RawRecord(source, size, error=InputError("undecodable", "not UTF-8"))
             else:
                 yield _row(source, size, dict(zip(header, row, strict=True)), fields)
 
@@ -180,7 +191,7 @@ def _parquet(path: Path, fields: Fields) -> Iterator[RawRecord]:
         file = pq.ParquetFile(path)
         names = file.schema_arrow.names
         if fields.text not in names:
-            yield RawRecord(str(path), 0, error=("malformed", f"no column {fields.text!r}"))
+            yield RawRecord(str(path), 0, error=InputError("malformed", f"no column {fields.text!r}"))
             return
         columns = list(dict.fromkeys(c for c in (fields.id, fields.text, fields.title) if c in names))
         size = path.stat().st_size // max(file.metadata.num_rows, 1)
@@ -189,7 +200,7 @@ def _parquet(path: Path, fields: Fields) -> Iterator[RawRecord]:
                 yield _row(f"{path}#{number}", size, row, fields)
                 number += 1
     except (pa.ArrowException, OSError) as error:
-        yield RawRecord(f"{path}#{number}", 0, error=("corrupt", f"unreadable Parquet: {error}"))
+        yield RawRecord(f"{path}#{number}", 0, error=InputError("corrupt", f"unreadable Parquet: {error}"))
 
 
 def _html(path: Path, fields: Fields) -> Iterator[RawRecord]:
@@ -216,10 +227,12 @@ def _warc(path: Path, fields: Fields) -> Iterator[RawRecord]:
                 size = records.get_record_length()
                 digest = record.rec_headers.get_header("WARC-Payload-Digest")
                 if len(payload) > MAX_BYTES:
-                    yield RawRecord(source, size, error=("too_long", f"over {MAX_BYTES:,} bytes"))
+                    yield RawRecord(source, size, error=InputError("too_large", f"over {MAX_BYTES:,} bytes"))
                 elif record.digest_checker.passed is False or (digest and not record.digest_checker.passed):
                     problems = "; ".join(record.digest_checker.problems) or "record truncated"
-                    yield RawRecord(source, size, error=("corrupt", f"digest check failed: {problems}"))
+                    yield RawRecord(
+                        source, size, error=InputError("corrupt", f"digest check failed: {problems}")
+                    )
                 else:
                     yield RawRecord(
                         source,
@@ -230,7 +243,7 @@ def _warc(path: Path, fields: Fields) -> Iterator[RawRecord]:
                     )
         except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
             message = f"unreadable WARC from byte {records.offset} on: {error}"
-            yield RawRecord(f"{path}@{records.offset}", 0, error=("corrupt", message[:500]))
+            yield RawRecord(f"{path}@{records.offset}", 0, error=InputError("corrupt", message[:500]))
 
 
 READERS: dict[str, Callable[[Path, Fields], Iterator[RawRecord]]] = {

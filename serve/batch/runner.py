@@ -22,7 +22,6 @@ from hypecheck.serve.batch.checkpoint import Checkpoint
 from hypecheck.serve.batch.job import BatchJob, ChunkResult, score_chunk
 from hypecheck.serve.batch.readers import RawRecord, fingerprint, input_files, read_records
 from hypecheck.serve.batch.writers import join_parts, write_part
-from hypecheck.serve.inputs import InputError
 from tqdm import tqdm
 
 ENGINES = ("local", "ray")
@@ -100,10 +99,10 @@ def _check_apart(job: BatchJob, files: list[Path]) -> None:
     """The output, its parts and errors must not be read back as input on a rerun."""
     output = job.output.resolve()
     if output in {f.resolve() for f in files}:
-        raise InputError(f"{job.output} is one of the inputs: write the output elsewhere")
+        raise ValueError(f"{job.output} is one of the inputs: write the output elsewhere")
     for folder in (p.resolve() for p in job.inputs if p.is_dir()):
         if output.is_relative_to(folder):
-            raise InputError(f"{job.output} lies inside the input folder {folder}: write it elsewhere")
+            raise ValueError(f"{job.output} lies inside the input folder {folder}: write it elsewhere")
 
 
 def _check_output(job: BatchJob) -> None:
@@ -111,10 +110,10 @@ def _check_output(job: BatchJob) -> None:
     atomic rename over ``/dev/null`` or a pipe would replace it), beside no special files of ours."""
     folder = job.output.parent
     if not folder.is_dir():
-        raise InputError(f"{folder}: no such folder for the output (create it first)")
+        raise ValueError(f"{folder}: no such folder for the output (create it first)")
     for path in (job.output, job.errors_path, job.checkpoint_path):
         if path.exists() and not path.is_file():
-            raise InputError(f"{path} is not a regular file: write the output to a file")
+            raise ValueError(f"{path} is not a regular file: write the output to a file")
 
 
 def run_batch(

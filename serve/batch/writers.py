@@ -1,8 +1,9 @@
 """Writing chunk parts atomically and joining them into the output, as JSONL or Parquet.
 
 Every part is written to a temporary name and renamed into place, so a part either exists whole or
-not at all. Parquet gets a fixed schema (a chunk whose rows all lack a suggestion must not change a
-column's type) and one row group per chunk; joining parts in chunk order makes the file the same
+not at all. Parquet gets a fixed schema, derived from the result types of :mod:`hypecheck.models.results` (a
+chunk whose rows all lack a suggestion must not change a column's type, and a field the core adds
+must not be dropped) and one row group per chunk; joining parts in chunk order makes the file the same
 to the byte however often the job was stopped on the way.
 """
 
@@ -13,60 +14,57 @@ import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, BinaryIO
+from types import UnionType
+from typing import Any, BinaryIO, Union, get_args, get_origin
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from hypecheck.models.results import DocumentScore, SentenceScore
+from pydantic import BaseModel
 
 COMPRESSION = "zstd"
 
-_SCORES = pa.map_(pa.string(), pa.float64())
-_COUNTS = pa.map_(pa.string(), pa.int64())
-_MODEL = pa.struct([(name, pa.string()) for name in ("name", "version", "bundle_hash", "kind")])
-_SENTENCE = [
-    ("start", pa.int64()),
-    ("end", pa.int64()),
-    ("text", pa.string()),
-    ("p_overclaim", pa.float64()),
-    ("verdict", pa.string()),
-    ("reasons", _SCORES),
-    ("claim_strength", pa.struct([("label", pa.string()), ("probs", _SCORES)])),
-    ("quoted", pa.bool_()),
-    (
-        "triggers",
-        pa.list_(
-            pa.struct(
-                [("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()), ("weight", pa.float64())]
-            )
-        ),
-    ),
-    ("suggestion", pa.struct([("advice", pa.list_(pa.string())), ("rewrite", pa.string())])),
-]
-_CHECK = pa.struct([("question", pa.string()), ("answered", pa.bool_()), ("sentences", pa.list_(pa.int64()))])
-_SUMMARY = pa.struct(
-    [
-        ("overall", pa.float64()),
-        ("sentences", pa.int64()),
-        ("verdicts", _COUNTS),
-        ("reasons", _COUNTS),
-        ("worst", pa.list_(pa.int64())),
-        ("checklist", pa.map_(pa.string(), _CHECK)),
-    ]
-)
-_WHERE = [("id", pa.string()), ("source", pa.string())]
+_SCALARS: dict[Any, pa.DataType] = {int: pa.int64(), float: pa.float64(), str: pa.string(), bool: pa.bool_()}
+
+
+def arrow_type(annotation: Any) -> pa.DataType:
+    """The Arrow type of a field of the result types: optional values are nullable, lists are lists,
+    dicts (always keyed by name) are maps, and models are structs."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, UnionType):
+        [inner] = [a for a in args if a is not type(None)]
+        return arrow_type(inner)
+    if origin is list:
+        return pa.list_(arrow_type(args[0]))
+    if origin is dict:
+        return pa.map_(arrow_type(args[0]), arrow_type(args[1]))
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return pa.struct(arrow_fields(annotation))
+    return _SCALARS[annotation]
+
+
+def arrow_fields(model: type[BaseModel]) -> list[pa.Field]:
+    """One Arrow field per field of ``model``, in its order."""
+    return [pa.field(name, arrow_type(info.annotation)) for name, info in model.model_fields.items()]
+
+
+_WHERE = [pa.field("id", pa.string()), pa.field("source", pa.string())]
+_META = [pa.field(name, pa.string()) for name in ("title", "url", "date")]
+_SENTENCE_WHERE = [pa.field("sentence", pa.int64())]
+_DOCUMENT = {f.name: f for f in arrow_fields(DocumentScore)}
 SCHEMAS = {
-    "article": pa.schema(
+    # a row per article: where it came from, then the scored document
+    "article": pa.schema([*_WHERE, *_META, *_DOCUMENT.values()]),
+    # a row per sentence: where it came from, the scored sentence, and the document's model card
+    "sentence": pa.schema(
         [
             *_WHERE,
-            ("title", pa.string()),
-            ("url", pa.string()),
-            ("date", pa.string()),
-            ("sentences", pa.list_(pa.struct(_SENTENCE))),
-            ("summary", _SUMMARY),
-            ("model", _MODEL),
+            *_SENTENCE_WHERE,
+            *arrow_fields(SentenceScore),
+            _DOCUMENT["model"],
+            _DOCUMENT["schema_version"],
         ]
     ),
-    "sentence": pa.schema([*_WHERE, ("sentence", pa.int64()), *_SENTENCE, ("model", _MODEL)]),
 }
 
 
