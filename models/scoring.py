@@ -53,14 +53,6 @@ class ScoreOptions:
         if self.overclaim_threshold is not None and not 0.0 <= self.overclaim_threshold <= 1.0:
             raise ValueError(f"the overclaim threshold is a probability, not {self.overclaim_threshold}")
 
-    @classmethod
-    def only(cls, reasons: Sequence[str], **values: object) -> ScoreOptions:
-        """Options that flag only ``reasons`` (every other reason disabled)."""
-        unknown = set(reasons) - set(REASONS)
-        if unknown:
-            raise ValueError(f"unknown reasons: {', '.join(sorted(unknown))} (one of {', '.join(REASONS)})")
-        return cls(disabled_reasons=frozenset(REASONS) - set(reasons), **values)  # type: ignore[arg-type]
-
     def rule(self, info: BundleInfo) -> VerdictRule:
         """The verdict rule for a model: its calibrated thresholds, as these options adjust them."""
         threshold = self.overclaim_threshold
@@ -201,9 +193,9 @@ def score_documents(
     card = model_card(predictor)
     out, cursor = [], 0
     for doc in spans:
-        sentences = flat[cursor : cursor + len(doc)]
+        scored = flat[cursor : cursor + len(doc)]
         cursor += len(doc)
-        out.append(DocumentScore(sentences=sentences, summary=summarize(sentences), model=card))
+        out.append(DocumentScore(sentences=scored, summary=summarize(scored), model=card))
     return out
 
 

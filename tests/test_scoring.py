@@ -4,6 +4,7 @@ import random
 
 from hypecheck.models.checklist import checklist
 from hypecheck.models.compare import compare_scores
+from hypecheck.models.labels import REASONS
 from hypecheck.models.predictors import load_predictor
 from hypecheck.models.quotes import is_quoted, quote_regions
 from hypecheck.models.scoring import ScoreOptions, score_documents, score_units, work_units
@@ -37,10 +38,24 @@ def test_scores_carry_offsets_reasons_triggers_and_suggestions():
 
 def test_options_restrict_reasons_and_move_the_threshold():
     predictor = keyword_predictor()
-    [only_causal] = score_units(predictor, ["A miracle."], ScoreOptions.only(["causal"]))
+    [only_causal] = score_units(
+        predictor, ["A miracle."], ScoreOptions(disabled_reasons=frozenset(REASONS) - {"causal"})
+    )
     assert list(only_causal.reasons) == ["causal"]
     [strict] = score_units(predictor, ["A miracle."], ScoreOptions(overclaim_threshold=0.95))
     assert strict.verdict != "overclaim"
+
+
+def test_an_overclaim_whose_reasons_are_all_disabled_is_no_overclaim():
+    """Disabled reasons are applied in the core, so every door un-flags the sentence (none flags it
+    for a less likely reason instead)."""
+    disabled = ScoreOptions(disabled_reasons=frozenset({"sensational", "causal"}))
+    [sentence] = score_units(keyword_predictor(), ["A miracle."], disabled)
+    assert sentence.verdict == "supported" and sentence.reasons == {} and sentence.suggestion is None
+    [kept] = score_units(
+        keyword_predictor(), ["A miracle."], ScoreOptions(disabled_reasons=frozenset({"causal"}))
+    )
+    assert kept.verdict == "overclaim" and list(kept.reasons) == ["sensational"]
 
 
 def test_empty_input_scores_nothing():
