@@ -79,7 +79,7 @@ def test_the_batcher_fails_only_the_request_that_breaks_scoring():
             assert isinstance(answer, RuntimeError)
         else:
             alone = score_documents(predictor, texts, ScoreOptions(triggers=triggers))
-            assert [a.to_dict() for a in answer] == [a.to_dict() for a in alone]
+            assert [a.model_dump() for a in answer] == [a.model_dump() for a in alone]
     assert batches < 50  # the healthy requests were still scored together, not one by one
 
 

@@ -30,6 +30,7 @@ PYFUNC_PACKAGES = (
     "numpy",
     "pandas",
     "skops",
+    "pydantic",
 )
 
 
