@@ -10,7 +10,7 @@ from hypecheck.models.labels import REASONS
 from hypecheck.models.results import DocumentScore, SentenceScore
 from hypecheck.serve.api import create_app
 from hypecheck.serve.api.dependencies import get_predictor
-from hypecheck.serve.settings import Settings
+from hypecheck.serve.settings import ServeSettings
 
 from tests.conftest import write_docx
 from tests.stand_in import keyword_predictor
@@ -20,7 +20,7 @@ MIRACLE = "This miracle pill works for everyone."
 
 @pytest.fixture(scope="module")
 def client():
-    app = create_app(Settings(max_chars=5000, max_documents=4, max_body_bytes=60000, batch_wait_ms=0))
+    app = create_app(ServeSettings(max_chars=5000, max_documents=4, max_body_bytes=60000, batch_wait_ms=0))
     stand_in = keyword_predictor()
     app.dependency_overrides[get_predictor] = lambda: stand_in
     with TestClient(app) as client:
@@ -166,7 +166,7 @@ def test_cors_allows_the_extension_and_local_pages_only(client):
 
 
 def test_not_ready_without_a_model():
-    app = create_app(Settings())
+    app = create_app(ServeSettings())
     client = TestClient(app)  # no start-up: no model is loaded
     response = client.get("/readyz")
     assert response.status_code == 503 and response.json()["error"]["code"] == "not_ready"
