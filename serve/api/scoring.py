@@ -1,8 +1,7 @@
 """The one place where requests become scoring calls: every route that scores text reads it here
 into a :class:`~hypecheck.serve.inputs.Document` (with the input checks every door shares), scores
 it through the micro-batcher (one model call for concurrent requests) within the work budget and
-the request timeout,
-and maps the spans back to what the caller sent."""
+the request timeout, and maps the spans back to what the caller sent."""
 
 from __future__ import annotations
 
