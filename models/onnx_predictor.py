@@ -79,6 +79,7 @@ class OnnxPredictor(EncoderPredictor):
         self.hash = bundle_hash(directory)
         self.batch_size = batch_size
         self.runtime = f"onnxruntime-{'int8' if file == ONNX_INT8 else 'fp32'}"
+        self.recipe = (read_record(directory) or {}).get("recipe", "") if file == ONNX_INT8 else ""
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         pad = json.loads((directory / "tokenizer_config.json").read_text()).get("pad_token", "[PAD]")
         self.tokenizer.enable_truncation(self.info.max_length)

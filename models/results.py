@@ -81,6 +81,7 @@ class ModelCard(_Result):
     version: str
     bundle_hash: str
     kind: str
+    runtime: str = Field(description="What computed the scores: onnxruntime-int8, pytorch-fp32, ...")
 
 
 class DocumentScore(_Result):

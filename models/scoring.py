@@ -65,7 +65,13 @@ class ScoreOptions:
 
 def model_card(predictor: Predictor) -> ModelCard:
     info = predictor.info
-    return ModelCard(name=info.name, version=info.version, bundle_hash=predictor.hash, kind=info.kind)
+    return ModelCard(
+        name=info.name,
+        version=info.version,
+        bundle_hash=predictor.hash,
+        kind=info.kind,
+        runtime=predictor.runtime,
+    )
 
 
 def _likeliest(rows: list[int], documents: Sequence[int], p: np.ndarray, k: int) -> list[int]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 from hypecheck.models.settings import Settings
 from hypecheck.serve.input_errors import InputError
-from hypecheck.training.cli import data_app, evaluate, train, train_with
+from hypecheck.training.cli import data_app, evaluate, ship, train
 
 app = typer.Typer(
     name="hypecheck",
@@ -27,6 +27,7 @@ app = typer.Typer(
 app.add_typer(data_app, name="data")
 app.command("train")(train)
 app.command("evaluate")(evaluate)
+app.command("ship")(ship)
 
 SAMPLE = resources.files("hypecheck.serve") / "examples" / "sample_article.md"
 
@@ -46,11 +47,28 @@ def _refuse(error: InputError) -> typer.Exit:
     return _fail(f"{error.message} [{error.code}]")
 
 
+def _ensure_champion(settings: Settings) -> None:
+    """Asked for the default champion in a store that has none, register the champion shipped in
+    the package first (once per store, about a minute): every user scores with it from the start."""
+    from hypecheck.models.registry import ModelNotFound
+    from hypecheck.training.ship import register_shipped
+
+    if settings.model is not None:
+        return
+    try:
+        settings.bundle()
+    except ModelNotFound:
+        typer.echo("First use: registering the shipped champion in the local MLflow store.", err=True)
+        registered = register_shipped(settings.artifacts_dir, tracking_uri=settings.mlflow_uri)
+        typer.echo(f"Registered version {registered['version']} as the champion.", err=True)
+
+
 def _predictor(settings: Settings):  # noqa: ANN202 - models.predictors is imported lazily
     from hypecheck.models.bundle import UntrustedBundle
     from hypecheck.models.registry import ModelNotFound
 
     try:
+        _ensure_champion(settings)
         return settings.predictor()
     except (ModelNotFound, FileNotFoundError, UntrustedBundle) as error:
         raise _fail(str(error)) from None
@@ -118,15 +136,7 @@ def check(
 
 @app.command()
 def demo() -> None:
-    """The main job: make sure a model exists (train the default on first use), then check a sample."""
-    from hypecheck.models.registry import ModelNotFound
-
-    settings = Settings()
-    try:
-        settings.bundle()
-    except ModelNotFound:
-        typer.echo("No trained model yet: training the default model (a few minutes on 2 cores).")
-        train_with(settings, "default", [], track=True)
+    """The main job: check a sample article with the champion (the shipped one on first use)."""
     with resources.as_file(SAMPLE) as sample:
         shown = sample.relative_to(Path.cwd()) if sample.is_relative_to(Path.cwd()) else sample
         typer.echo(f"\nChecking {shown}:\n")
@@ -162,8 +172,10 @@ def serve(
     from hypecheck.serve.api import create_app
     from hypecheck.serve.settings import ServeSettings
 
+    settings = ServeSettings().with_options(model=model, trust_bundle=trust_bundle)
+    _ensure_champion(settings)  # before the first request, not during it
     uvicorn.run(
-        create_app(ServeSettings().with_options(model=model, trust_bundle=trust_bundle)),
+        create_app(settings),
         host=host,
         port=port,
         log_level=log_level,
@@ -251,6 +263,7 @@ def batch(
         if engine == "ray":
             require("ray.data", "ray", "--engine ray")
         settings = Settings().with_options(model=model, trust_bundle=trust_bundle)
+        _ensure_champion(settings)
         bundle = settings.bundle()
         check_no_pickles(bundle, settings.trust_bundle)
     except (ValueError, ModelNotFound, UntrustedBundle, MissingExtra) as error:

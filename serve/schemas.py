@@ -117,6 +117,7 @@ class ModelInfo(BaseModel):
     version: str
     kind: str
     runtime: str = Field(description="What computes the scores: pytorch-fp32, onnxruntime-int8, ...")
+    int8_recipe: str | None = Field(None, description="The int8 quantization recipe, when int8 serves")
     bundle_hash: str
     overclaim_threshold: float
     reasons: list[str]

@@ -123,6 +123,43 @@ def train_with(settings: Settings, config: str, overrides: list[str], *, track: 
         )
 
 
+def ship(
+    model: str = typer.Option(
+        None, help="Transformer bundle folder or models:/ URI (default: the champion)."
+    ),
+    sample: Path = typer.Option(
+        Path("serve/examples/sample_article.md"), help="A text of our own to record reference scores on."
+    ),
+) -> None:
+    """Regenerate the champion shipped in the package (models/champion) from a registered model."""
+    from hypecheck.models.bundle import BundleInfo
+    from hypecheck.models.registry import ModelNotFound
+    from hypecheck.training.ship import pack_champion, shipped_dir, training_record
+
+    settings = Settings().with_options(model=model)
+    settings.go_offline()
+    try:
+        bundle = settings.bundle()
+        info = BundleInfo.load(bundle)
+        documents = [sample.read_text(encoding="utf-8")]
+    except (ModelNotFound, OSError) as error:
+        console.print(f"[red]hypecheck ship: {error}[/]")
+        raise typer.Exit(2) from None
+    if info.kind != "transformer":
+        console.print(f"[red]hypecheck ship: {bundle} holds a {info.kind} model; only transformers ship[/]")
+        raise typer.Exit(2)
+    trained = training_record(info.version, tracking_uri=settings.mlflow_uri)
+    record = pack_champion(bundle, trained, shipped_dir(), settings=settings, documents=documents)
+    rows = [
+        (f"{model_kind} ({record['form']})", name, m)
+        for model_kind, sets in record["metrics"].items()
+        for name, m in sets.items()
+    ]
+    console.print(_metrics_table(f"{info.name} {info.version}", rows))
+    verdict = "matches the full-precision model" if record["passed"] else "does NOT match (see record.json)"
+    console.print(f"shipped {record['form']}, {record['bytes']:,} bytes, {verdict} -> {shipped_dir()}")
+
+
 def evaluate(
     model: str = typer.Option(None, help="Bundle folder or models:/ URI (default: the champion)."),
     config: str = typer.Option(

@@ -127,6 +127,8 @@ def run(config: TrainConfig, *, track: bool = True) -> list[dict[str, Any]]:
     for kind in kinds:
         version = _next_version(config.tracking_uri) if track else "0"
         result = train_one(kind, config, splits, data_hash, run_dir, version)
+        if track and kind == "transformer":
+            result["onnx"] = export_fast_path(result["bundle"], splits["validation"])
         if track:
             artifacts = sorted(Path(config.reports_dir).glob(f"{config.name}-{kind}*"))
             result.update(log_and_register(config, kind, result, data_hash, splits, artifacts))
@@ -134,6 +136,19 @@ def run(config: TrainConfig, *, track: bool = True) -> list[dict[str, Any]]:
     summary = [{k: (str(v) if isinstance(v, Path) else v) for k, v in r.items()} for r in results]
     (run_dir / "results.json").write_text(json.dumps(summary, indent=1, default=str) + "\n")
     return results
+
+
+def export_fast_path(bundle_dir: Path, validation: list) -> dict[str, Any]:
+    """Export int8 ONNX into the bundle before it is registered, gated on validation, so every
+    door serves the fast path from the registered model without another command."""
+    from hypecheck.models.onnx_export import export_bundle
+
+    labelled = {"validation": [e for e in validation if e.verdict >= 0]}
+    record = export_bundle(bundle_dir, lambda predictor: evaluate(predictor, labelled)[0]["validation"])
+    log.info(
+        "int8 %s (%s): drop %s", "passed" if record["passed"] else "failed", record["recipe"], record["drop"]
+    )
+    return {"passed": record["passed"], "recipe": record["recipe"], "drop": record["drop"]}
 
 
 def log_and_register(

@@ -19,6 +19,7 @@ async def model_info(predictor: PredictorDep) -> ModelInfo:
         version=info.version,
         kind=info.kind,
         runtime=predictor.runtime,
+        int8_recipe=getattr(predictor, "recipe", None) or None,
         bundle_hash=predictor.hash,
         overclaim_threshold=info.overclaim_threshold,
         reasons=list(info.reasons),
