@@ -76,12 +76,14 @@ def test_wheel_namespaces_everything_and_carries_its_data(wheel):
     assert all(name.startswith(("hypecheck/", "hypecheck-")) for name in names)
     assert "hypecheck/serve/examples/sample_article.md" in names
     assert "hypecheck/serve/web/index.html" in names and "hypecheck/training/configs/smoke.yaml" in names
-    assert not [name for name in names if name.endswith((".safetensors", ".onnx", ".db"))]
+    binaries = [name for name in names if name.endswith((".safetensors", ".onnx", ".db"))]
+    assert binaries == ["hypecheck/models/champion/delta.safetensors"]  # the shipped champion alone
+    assert "hypecheck/models/champion/record.json" in names
 
 
-def test_installed_wheel_checks_serves_and_batch_scores_outside_the_checkout(
-    installed, user, transformer_bundle
-):
+def test_installed_wheel_checks_serves_and_batch_scores_outside_the_checkout(installed, user):
+    """With the champion the wheel ships: ``demo`` registers it in the user data folder on first
+    use, and ``check``, ``serve`` and ``batch`` then score with it, as int8, with no --model."""
     python, site = installed
     work, env = user
     before = _files(site)
@@ -90,10 +92,15 @@ def test_installed_wheel_checks_serves_and_batch_scores_outside_the_checkout(
     assert Path(where.stdout.strip()).is_relative_to(site)
     hypecheck = [str(python), "-m", "hypecheck.serve.cli"]
 
+    demo = _run([*hypecheck, "demo"], cwd=work, env=env)
+    assert "sample_article.md" in demo.stdout and "registering the shipped champion" in demo.stderr
+    home = Path(env["HOME"])
+    assert list(home.rglob("mlflow.db")) and list(home.rglob("model.int8.onnx"))
+
     draft = work / "draft.md"
     shutil.copy(SAMPLE, draft)
     out = subprocess.run(
-        [*hypecheck, "check", "draft.md", "--format", "json", "--model", transformer_bundle],
+        [*hypecheck, "check", "draft.md", "--format", "json"],
         capture_output=True,
         text=True,
         cwd=work,
@@ -103,16 +110,14 @@ def test_installed_wheel_checks_serves_and_batch_scores_outside_the_checkout(
     assert out.returncode in (0, 1), out.stderr[-3000:]
     [report] = json.loads(out.stdout)
     assert report["path"] == "draft.md" and len(report["sentences"]) > 5
+    assert report["model"]["runtime"] == "onnxruntime-int8" and "registering" not in out.stderr
 
-    demo = _run([*hypecheck, "demo"], cwd=work, env={**env, "HYPECHECK_MODEL": str(transformer_bundle)})
-    assert "sample_article.md" in demo.stdout and "No trained model" not in demo.stdout
-
-    process, url = start_local_server(
-        transformer_bundle, env=env, python=str(python), cwd=work, capture=True, timeout_s=120
-    )
+    process, url = start_local_server(env=env, python=str(python), cwd=work, capture=True, timeout_s=120)
     try:
         answer = httpx.post(f"{url}/v1/score", json={"text": "This pill cures cancer. It was tested."})
         assert answer.status_code == 200 and len(answer.json()["sentences"]) == 2
+        card = httpx.get(f"{url}/v1/model").json()
+        assert card["runtime"] == "onnxruntime-int8" and card["int8_recipe"]
     finally:
         process.terminate()
         process.wait(10)
@@ -121,11 +126,7 @@ def test_installed_wheel_checks_serves_and_batch_scores_outside_the_checkout(
     rows.write_text(
         "".join(json.dumps({"id": str(i), "text": f"Drug {i} cures all pain."}) + "\n" for i in range(5))
     )
-    _run(
-        [*hypecheck, "batch", "in.jsonl", "out.jsonl", "--model", transformer_bundle, "--no-progress"],
-        cwd=work,
-        env=env,
-    )
+    _run([*hypecheck, "batch", "in.jsonl", "out.jsonl", "--no-progress"], cwd=work, env=env)
     assert len((work / "out.jsonl").read_text().splitlines()) == 5
 
     assert _files(site) == before  # nothing written into site-packages: no mlflow.db, no reports
