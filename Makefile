@@ -20,15 +20,15 @@ help: ## List the targets
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==2.13.0  # the CPU wheel first, or pip pulls a CUDA build
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0  # the CPU wheel first, or pip pulls a CUDA build
+	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
 setup: $(STAMP) ## Create .venv with torch (CPU) and hypecheck installed
 	@true
 
-run: setup ## The main job: train the default model on first use, then check a sample article
+run: setup ## The main job: register the shipped champion on first use, then check a sample article
 	$(BIN)/hypecheck demo
 
 test: lint typecheck ## ruff check, ruff format --check, mypy, then the test suite
