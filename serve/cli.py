@@ -53,7 +53,7 @@ def _ensure_champion(settings: Settings) -> None:
     from hypecheck.models.registry import ModelNotFound
     from hypecheck.training.ship import register_shipped
 
-    if settings.model is not None:
+    if settings.model:
         return
     try:
         settings.bundle()

@@ -62,7 +62,7 @@ def test_parquet_schemas_have_every_field_of_the_result_type():
     sentence_row = {"id", "source", "sentence", "schema_version"} | {
         f"model.{f}" for f in ("name", "version")
     }
-    sentence_row |= {"model", "model.bundle_hash", "model.kind"}
+    sentence_row |= {"model", "model.bundle_hash", "model.kind", "model.runtime"}
     assert arrow_fields(SCHEMAS["sentence"]) == sentence_row | fields(SentenceScore)
 
 

@@ -46,6 +46,7 @@ class TrainConfig:
     claim_loss_weight: float = 0.5
     dropout: float = 0.1
     freeze_embeddings: bool = True  # the 30k x 384 embedding table is half the weights
+    int8: bool = True  # export and gate int8 ONNX into a tracked transformer before it is registered
     seed: int = 13
     threads: int = 2
     limit_train: int = 0  # > 0 keeps only this many training examples (smoke runs)

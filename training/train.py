@@ -127,7 +127,7 @@ def run(config: TrainConfig, *, track: bool = True) -> list[dict[str, Any]]:
     for kind in kinds:
         version = _next_version(config.tracking_uri) if track else "0"
         result = train_one(kind, config, splits, data_hash, run_dir, version)
-        if track and kind == "transformer":
+        if track and kind == "transformer" and config.int8:
             result["onnx"] = export_fast_path(result["bundle"], splits["validation"])
         if track:
             artifacts = sorted(Path(config.reports_dir).glob(f"{config.name}-{kind}*"))
