@@ -53,7 +53,6 @@ class PackReport:
 
     form: str
     bytes: int
-    tensors: dict[str, str]  # every tensor of the bundle -> "pretrained", "low-rank", "delta" or "whole"
     kept_energy: float  # of all matrix differences, the share of squared norm the factors keep
 
     def to_dict(self) -> dict[str, Any]:
@@ -141,7 +140,7 @@ def pack(bundle: Path, out: Path, *, form: str) -> PackReport:
         "tensors": kinds,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-    return PackReport(form, (out / DELTA).stat().st_size, kinds, kept / total if total else 1.0)
+    return PackReport(form, (out / DELTA).stat().st_size, kept / total if total else 1.0)
 
 
 def unpack(compact: Path, out: Path) -> Path:
