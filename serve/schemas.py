@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from hypecheck.models.labels import REASONS
-from hypecheck.models.results import DocumentScore
+from hypecheck.models.results import DocumentScore, ModelCard
 from hypecheck.models.scoring import ScoreOptions
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -112,13 +112,10 @@ class Extracted(BaseModel):
     text: str = Field(description="Its paragraphs, a blank line between them")
 
 
-class ModelInfo(BaseModel):
-    name: str
-    version: str
-    kind: str
-    runtime: str = Field(description="What computes the scores: pytorch-fp32, onnxruntime-int8, ...")
+class ModelInfo(ModelCard):
+    """The model card every score carries, with what the loaded model reads its outputs by."""
+
     int8_recipe: str | None = Field(None, description="The int8 quantization recipe, when int8 serves")
-    bundle_hash: str
     overclaim_threshold: float
     reasons: list[str]
     verdicts: list[str]

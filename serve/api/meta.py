@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
+from hypecheck.models.scoring import model_card
 from hypecheck.serve.api.dependencies import PredictorDep, get_predictor
 from hypecheck.serve.api.errors import ERRORS
 from hypecheck.serve.schemas import Health, ModelInfo, Ready
@@ -15,12 +16,8 @@ async def model_info(predictor: PredictorDep) -> ModelInfo:
     """The loaded model: name, version, runtime, bundle hash, thresholds and validation metrics."""
     info = predictor.info
     return ModelInfo(
-        name=info.name,
-        version=info.version,
-        kind=info.kind,
-        runtime=predictor.runtime,
+        **model_card(predictor).model_dump(),
         int8_recipe=getattr(predictor, "recipe", None) or None,
-        bundle_hash=predictor.hash,
         overclaim_threshold=info.overclaim_threshold,
         reasons=list(info.reasons),
         verdicts=list(info.verdicts),
