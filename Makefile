@@ -13,7 +13,7 @@ export ORT_DISABLE_TELEMETRY := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint typecheck format data-stats splitter-bench batch-bench bench soak ray-fault clean
+.PHONY: help setup run test lint typecheck format data-stats splitter-bench batch-bench bench context-bench soak ray-fault clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ soak: setup ## 60 s at 32 clients, clean then with 10% hostile bodies: 5xx, memo
 
 ray-fault: setup ## Batch on a two-node Ray cluster here, worker raylet killed mid-run (reports/ray_fault.json)
 	nice $(BIN)/python -m benchmarks.ray_fault --model $(or $(MODEL),$(error MODEL=<bundle folder> is required))
+
+context-bench: setup ## Context segment budgets: quality and speed side by side (reports/bench/context_budget.*)
+	$(BIN)/python -m benchmarks.context_budget $(if $(MODEL),--model $(MODEL))
 
 bench: setup ## Inference speed: model only, hardware limit, API, naive pipeline (writes reports/bench/)
 	$(BIN)/python -m benchmarks.bench $(if $(MODEL),--model $(MODEL))

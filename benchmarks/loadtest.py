@@ -36,13 +36,21 @@ def written_sentences() -> list[str]:
     return pool
 
 
+def document_sentences(
+    sentences: int, count: int = 200, seed: int = 0, pool: list[str] | None = None
+) -> list[list[str]]:
+    """The sentences of ``count`` documents of ``sentences`` each, drawn from ``pool`` (default: the
+    written corpus)."""
+    pool = pool or written_sentences()
+    rng = random.Random(seed)
+    return [rng.sample(pool, sentences) for _ in range(count)]
+
+
 def documents(
     sentences: int, count: int = 200, seed: int = 0, pool: list[str] | None = None, separator: str = " "
 ) -> list[str]:
-    """Documents of ``sentences`` sentences drawn from ``pool`` (default: the written corpus)."""
-    pool = pool or written_sentences()
-    rng = random.Random(seed)
-    return [separator.join(rng.sample(pool, sentences)) for _ in range(count)]
+    """Documents of ``sentences`` sentences drawn from ``pool``, joined by ``separator``."""
+    return [separator.join(doc) for doc in document_sentences(sentences, count, seed, pool)]
 
 
 async def run(url: str, clients: int, seconds: float, texts: list[str], options: dict) -> dict:

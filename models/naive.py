@@ -29,15 +29,22 @@ class VerdictClassifier(PreTrainedModel):
         self.post_init()
 
     def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None, **_: Any
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        token_type_ids: torch.Tensor | None = None,
+        **_: Any,
     ) -> SequenceClassifierOutput:
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
-        return SequenceClassifierOutput(logits=self.hype.verdict(self.hype.pooled(input_ids, attention_mask)))
+        pooled = self.hype.pooled(input_ids, attention_mask, token_type_ids)
+        return SequenceClassifierOutput(logits=self.hype.verdict(pooled))
 
 
 def naive_pipeline(bundle_dir: str | Path) -> transformers.Pipeline:
-    """``pipeline("text-classification")`` over a bundle: verdict labels, softmax without temperature."""
+    """``pipeline("text-classification")`` over a bundle: verdict labels, softmax without temperature.
+    A bundle that reads context takes ``{"text": sentence, "text_pair": context}`` inputs (see
+    :func:`naive_inputs`), as the pipeline passes pairs and their segment ids through."""
     bundle_dir = Path(bundle_dir)
     info = BundleInfo.load(bundle_dir)
     config = AutoConfig.from_pretrained(bundle_dir)
@@ -50,3 +57,11 @@ def naive_pipeline(bundle_dir: str | Path) -> transformers.Pipeline:
     return transformers.pipeline(
         "text-classification", model=model, tokenizer=AutoTokenizer.from_pretrained(bundle_dir)
     )
+
+
+def naive_inputs(texts: list[str], contexts: list[str | None]) -> list[str | dict[str, str]]:
+    """What the pipeline is given for each sentence: the sentence, or it and its context as a pair."""
+    return [
+        text if context is None else {"text": text, "text_pair": context}
+        for text, context in zip(texts, contexts, strict=True)
+    ]

@@ -35,20 +35,35 @@ class HypeModel(nn.Module):
     def from_pretrained(cls, path: str, dropout: float = 0.1) -> HypeModel:
         return cls(AutoModel.from_pretrained(path), dropout)
 
+    def states(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """The encoder's last token states (what the rewriter tags words from)."""
+        return self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
+
+    @staticmethod
+    def pool(
+        states: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Mean of the sentence's own token states: a context segment (``token_type_ids`` 1) is
+        attended to but not pooled, so it informs the sentence's score without diluting it."""
+        mask = attention_mask if token_type_ids is None else attention_mask * (1 - token_type_ids)
+        mask = mask.unsqueeze(-1).to(states.dtype)
+        return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
     def pooled(
         self,
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor,
         token_type_ids: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Mean of the sentence's own token states: a context segment (``token_type_ids`` 1) is
-        attended to but not pooled, so it informs the sentence's score without diluting it."""
-        states = self.encoder(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        ).last_hidden_state
-        mask = attention_mask if token_type_ids is None else attention_mask * (1 - token_type_ids)
-        mask = mask.unsqueeze(-1).to(states.dtype)
-        return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        states = self.states(input_ids, attention_mask, token_type_ids)
+        return self.pool(states, attention_mask, token_type_ids)
 
     def heads(self, pooled: torch.Tensor) -> dict[str, torch.Tensor]:
         return {"verdict": self.verdict(pooled), "reasons": self.reasons(pooled), "claim": self.claim(pooled)}

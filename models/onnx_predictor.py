@@ -14,6 +14,7 @@ import queue
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from hypecheck.models.bundle import BUNDLE_FILE, WEIGHTS, BundleInfo, bundle_hash
@@ -25,6 +26,7 @@ RECORD = "onnx.json"
 INPUTS = ("input_ids", "attention_mask")
 CONTEXT_INPUTS = (*INPUTS, "token_type_ids")  # a bundle read with article context
 OUTPUTS = ("verdict", "reasons", "claim")
+TOKEN_STATES = "token_states"  # the encoder's last states: a second output, read by the rewriter
 
 
 def source_digest(directory: Path) -> str:
@@ -92,12 +94,12 @@ class OnnxPredictor(EncoderPredictor):
         self.workers = threads or physical_cores()
         self.sessions: queue.SimpleQueue = queue.SimpleQueue()
         for _ in range(self.workers):
-            self.sessions.put(
-                ort.InferenceSession(str(directory / file), options, providers=["CPUExecutionProvider"])
-            )
+            session = ort.InferenceSession(str(directory / file), options, providers=["CPUExecutionProvider"])
+            self.sessions.put(session)
+        self._has_states = TOKEN_STATES in {o.name for o in session.get_outputs()}  # older exports lack it
         self._pool = ThreadPoolExecutor(self.workers, "onnx") if self.workers > 1 else None
 
-    def _heads(self, batch: list[Item]) -> dict[str, np.ndarray]:
+    def _feed(self, batch: list[Item]) -> tuple[dict[str, np.ndarray], list[Any]]:
         encodings = self.tokenizer.encode_batch(
             [text if context is None else (text, context) for text, context in batch]
         )
@@ -107,11 +109,25 @@ class OnnxPredictor(EncoderPredictor):
         }
         if self.info.context:  # exported with the context segment's type ids as a third input
             feed["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        return feed, encodings
+
+    def _run(self, outputs: list[str], feed: dict[str, np.ndarray]) -> list[np.ndarray]:
         session = self.sessions.get()  # a free one: each session runs one batch at a time
         try:
-            return dict(zip(OUTPUTS, session.run(list(OUTPUTS), feed), strict=True))
+            return session.run(outputs, feed)
         finally:
             self.sessions.put(session)
+
+    def _heads(self, batch: list[Item]) -> dict[str, np.ndarray]:
+        feed, _ = self._feed(batch)
+        return dict(zip(OUTPUTS, self._run(list(OUTPUTS), feed), strict=True))
+
+    def _token_states(self, item: Item) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]] | None:
+        if not self._has_states:
+            return None
+        feed, [encoding] = self._feed([item])
+        [states] = self._run([TOKEN_STATES], feed)
+        return states[0], encoding.offsets, encoding.sequence_ids
 
     def _map_batches(self, batches: list[list[Item]]) -> Iterable[dict[str, np.ndarray]]:
         if self._pool is None or len(batches) < 2:

@@ -96,6 +96,32 @@ class EncoderPredictor:
             for name, parts in outputs.items()
         }
 
+    def _token_states(self, item: Item) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]] | None:
+        """One sentence's last token states, each token's character span and segment (``None`` for
+        special tokens); ``None`` where the runtime has no states to give."""
+        raise NotImplementedError
+
+    def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> list[np.ndarray] | None:
+        """For each sentence, the state of the first token of each of its words (``models.edits``),
+        read in context as the scores are; ``None`` when the runtime gives no states."""
+        from hypecheck.models.edits import words
+
+        if contexts is None or not self.info.context:
+            contexts = [None] * len(texts)
+        out = []
+        for text, context in zip(texts, contexts, strict=True):
+            found = self._token_states((text, context))
+            if found is None:
+                return None
+            states, offsets, segments = found
+            own = [t for t, segment in enumerate(segments) if segment == 0]
+            firsts = []
+            for word in words(text):
+                start = word.end - len(word.bare)
+                firsts.append(next((t for t in own if offsets[t][1] > start), own[-1] if own else 0))
+            out.append(states[firsts])
+        return out
+
     def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
         raw = self.logits(texts, contexts)
         return Probabilities(

@@ -60,6 +60,25 @@ class TransformerPredictor(EncoderPredictor):
             heads = self.model(**encoded)
         return {name: value.float().numpy() for name, value in heads.items()}
 
+    def _token_states(self, item: Item) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]]:
+        text, context = item
+        encoded = self.tokenizer(
+            text,
+            context,
+            truncation=True,
+            max_length=self.info.max_length,
+            return_offsets_mapping=True,
+            return_token_type_ids=True,
+            return_tensors="pt",
+        )
+        inputs = {k: encoded[k] for k in ("input_ids", "attention_mask")}
+        if context is not None:
+            inputs["token_type_ids"] = encoded["token_type_ids"]
+        with self._torch.inference_mode():
+            states = self.model.states(**inputs)[0].float().numpy()
+        offsets = [tuple(map(int, span)) for span in encoded["offset_mapping"][0]]
+        return states, offsets, encoded.sequence_ids(0)
+
 
 class BaselinePredictor:
     """TF-IDF and logistic regression: the yardstick, and the fallback when no transformer exists.

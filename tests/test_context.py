@@ -6,7 +6,7 @@ import shutil
 
 import numpy as np
 import pytest
-from hypecheck.models.context import sentence_contexts
+from hypecheck.models.context import HEADLINE_WORDS, PREVIOUS_WORDS, sentence_contexts
 from hypecheck.models.predictors import TransformerPredictor
 from hypecheck.models.scoring import ScoreOptions, score_documents
 from hypecheck.models.sentences import split_sentences
@@ -37,6 +37,15 @@ def test_each_mode_builds_the_documented_segment():
         "Headline … Second",
     ]
     assert sentence_contexts([], "previous") == []
+
+
+def test_the_segment_keeps_the_headlines_first_and_the_previous_sentences_last_words():
+    headline = "Common heartburn drug linked to kidney damage in large US veterans study, researchers report"
+    previous = " ".join(f"w{i}" for i in range(30))
+    context = sentence_contexts([headline, previous, "This sentence."], "headline+previous")[2]
+    head, _, tail = context.partition(" … ")
+    assert head.split() == headline.split()[:HEADLINE_WORDS]
+    assert tail.split() == previous.split()[-PREVIOUS_WORDS:]
 
 
 def test_an_unknown_mode_is_refused_with_the_choices():
@@ -155,7 +164,8 @@ def test_self_training_gives_student_examples_their_article_context(transformer_
     articles = articles_by_id(SHARED_DATA)
     for example in examples:
         sentences = [s.text for s in split_sentences(articles[example.group].text)]
-        expected = {sentences[i - 1] if i else None for i, s in enumerate(sentences) if s == example.text}
+        contexts = sentence_contexts(sentences, "previous")
+        expected = {contexts[i] for i, s in enumerate(sentences) if s == example.text}
         assert example.context in expected
     assert any(e.context for e in examples)
 

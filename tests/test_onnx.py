@@ -167,6 +167,23 @@ def test_naive_pipeline_gives_the_models_verdict_probabilities(transformer_bundl
         np.testing.assert_allclose([by_label[v] for v in predictor.info.verdicts], row, atol=1e-5)
 
 
+def test_naive_pipeline_reads_context_as_the_bundle_does(transformer_bundle, tmp_path):
+    from hypecheck.models.naive import naive_inputs, naive_pipeline
+
+    bundle = tmp_path / "context"
+    shutil.copytree(transformer_bundle, bundle)
+    info = json.loads((bundle / "bundle.json").read_text())
+    (bundle / "bundle.json").write_text(json.dumps({**info, "context": "headline+previous"}))
+    contexts = [None, TEXTS[0], f"{TEXTS[0]} … {TEXTS[1]}"]
+    predictor = TransformerPredictor(bundle)
+    expected = _softmax(predictor.logits(TEXTS[:3], contexts)["verdict"])
+    assert not np.allclose(expected, _softmax(predictor.logits(TEXTS[:3])["verdict"]), atol=1e-4)
+    scored = naive_pipeline(bundle)(naive_inputs(TEXTS[:3], contexts), top_k=None)
+    for row, scores in zip(expected, scored, strict=True):
+        by_label = {s["label"]: s["score"] for s in scores}
+        np.testing.assert_allclose([by_label[v] for v in predictor.info.verdicts], row, atol=1e-5)
+
+
 def test_export_command_refuses_a_baseline(baseline_bundle):
     from hypecheck.serve.cli import app
 
@@ -189,3 +206,17 @@ def test_server_serves_int8_without_loading_torch(exported):
         process.terminate()
         process.wait(10)
         write_record(bundle, record)
+
+
+def test_mixed_recipe_keeps_only_the_early_feed_forward_outputs_in_fp32(exported, tmp_path):
+    import onnx
+    from hypecheck.models.onnx_export import FP32_FFN_LAYERS
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(exported[0], bundle)
+    quantize_int8(bundle, "mixed")
+    float_matmuls = {n.name for n in onnx.load(bundle / ONNX_INT8).graph.node if n.op_type == "MatMul"}
+    layers = json.loads((bundle / "config.json").read_text())["num_hidden_layers"]
+    expected = {n for n in FP32_FFN_LAYERS if n < layers}
+    assert expected and {int(name.split("layer.")[1].split("/")[0]) for name in float_matmuls} == expected
+    assert all("/output/dense/" in name and "attention" not in name for name in float_matmuls)

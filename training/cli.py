@@ -130,14 +130,23 @@ def ship(
     sample: Path = typer.Option(
         Path("serve/examples/sample_article.md"), help="A text of our own to record reference scores on."
     ),
+    refresh: bool = typer.Option(
+        False, "--refresh", help="Re-measure the shipped files as served today; no model is packed."
+    ),
 ) -> None:
     """Regenerate the champion shipped in the package (models/champion) from a registered model."""
     from hypecheck.models.bundle import BundleInfo
     from hypecheck.models.registry import ModelNotFound
-    from hypecheck.training.ship import pack_champion, shipped_dir, training_record
+    from hypecheck.training.ship import pack_champion, refresh_record, shipped_dir, training_record
 
     settings = Settings().with_options(model=model)
     settings.go_offline()
+    if refresh:
+        served = refresh_record(shipped_dir(), settings=settings)["metrics"]["served"]
+        console.print(
+            _metrics_table("shipped champion, as served", [("served", n, m) for n, m in served.items()])
+        )
+        return
     try:
         bundle = settings.bundle()
         info = BundleInfo.load(bundle)

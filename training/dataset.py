@@ -14,7 +14,7 @@ import logging
 import random
 from collections.abc import Callable
 
-from hypecheck.models.context import sentence_contexts
+from hypecheck.models.context import BUDGET, Budget, sentence_contexts
 from hypecheck.models.labels import LabelledUnit
 from hypecheck.training.config import TrainConfig
 from hypecheck.training.corpus import load_own_units
@@ -92,7 +92,7 @@ def aux_examples(config: TrainConfig) -> list[Example]:
     return out
 
 
-def with_context(examples: list[Example], mode: str) -> list[Example]:
+def with_context(examples: list[Example], mode: str, budget: Budget = BUDGET) -> list[Example]:
     """Give each unit of an article its context under ``mode``; standalone sentences keep none.
 
     Units of one article arrive in reading order (the annotation file and the seed keep it), so
@@ -106,7 +106,7 @@ def with_context(examples: list[Example], mode: str) -> list[Example]:
             articles.setdefault(example.group, []).append(i)
     out = examples[:]
     for members in articles.values():
-        contexts = sentence_contexts([examples[i].text for i in members], mode)
+        contexts = sentence_contexts([examples[i].text for i in members], mode, budget)
         for i, context in zip(members, contexts, strict=True):
             out[i] = dataclasses.replace(examples[i], context=context)
     return out

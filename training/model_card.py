@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from hypecheck.models.context import HEADLINE_WORDS, PREVIOUS_WORDS
+
 SETS = {
     "validation": "validation (all our labelled data, group split; thresholds and temperature fitted here)",
     "ours_test": "our written test split",
@@ -106,7 +108,8 @@ A MiniLM-L6 sentence encoder fine-tuned to score each sentence of health writing
 it overclaims, a verdict (`overclaim`, `supported`, `neutral`), the reasons of an overclaim and the
 claim strength, following the project's labelling guidelines. Each sentence is read with its article
 context (`{params.get("context") or "none"}`: the headline and the previous sentence as a second
-segment, {params.get("max_length")} tokens in all). Config `{params.get("name")}`; data fingerprint
+segment, {params.get("max_length")} tokens in all; served with the headline's first {HEADLINE_WORDS}
+words and the previous sentence's last {PREVIOUS_WORDS}). Config `{params.get("name")}`; data fingerprint
 `{params.get("data_fingerprint")}`; trained at commit `{tags.get("git_commit", "unknown")}`.
 
 ## What ships
@@ -119,9 +122,13 @@ the local MLflow store as the `champion`. The shipped form {fidelity} the full-p
 
 ## Metrics
 
-The shipped model on every held-out set, the full-precision model in brackets:
+The shipped model on every held-out set, the full-precision model in brackets, as measured when it
+was packed:
 
 {_table(shipped, full)}
+The shipped model as it is served today (the context budget above), PyTorch fp32:
+
+{_table(record["metrics"].get("served", shipped))}
 {INTENDED}
 {FAILURES}
 {DATA}

@@ -9,6 +9,10 @@ MLflow run recorded it; both models' metrics on every held-out set; a gate set o
 sentences for the int8 export on machines without the training data; and reference scores that a
 test reproduces from the shipped files.
 
+``refresh_record`` re-measures the shipped files when the scoring path changes without a new model
+(the context budget of :mod:`hypecheck.models.context`, say): the metrics it is served with and the
+reference scores, beside the pack-time comparison, which stays as measured.
+
 ``register_shipped`` is the first use on a new machine: rebuild the bundle, export and gate int8,
 and register it in the local MLflow store as a version with the recorded parameters and metrics.
 """
@@ -73,6 +77,30 @@ def _gate_units(validation: Sequence[Example]) -> list[dict[str, Any]]:
     return [{"text": e.text, "verdict": VERDICTS[e.verdict]} for e in ours[:GATE_UNITS]]
 
 
+def held_out(bundle: Path, settings: Settings) -> tuple[dict[str, list[Example]], dict[str, list[Example]]]:
+    """Every held-out set of the bundle's training config (as the current scoring path builds its
+    contexts), and the config's splits."""
+    info = BundleInfo.load(bundle)
+    config = load_config(info.training.get("config", "default"), {"context": info.context}, settings)
+    splits = reference_splits(config)
+    return {"validation": splits["validation"], **evaluation_sets(config, splits)}, splits
+
+
+def refresh_record(compact: Path, *, settings: Settings) -> dict[str, Any]:
+    """Measure the shipped files as today's scoring path serves them: ``metrics.served`` on every
+    held-out set and new reference scores; the record and card are rewritten in place."""
+    record = json.loads((compact / RECORD).read_text())
+    with tempfile.TemporaryDirectory() as scratch:
+        rebuilt = unpack(compact, Path(scratch) / "bundle")
+        sets, _ = held_out(rebuilt, settings)
+        served, _ = evaluate(load_predictor(rebuilt, backend="torch"), sets)
+        record["metrics"]["served"] = _headline(served)
+        record["reference"]["scores"] = reference_scores(rebuilt, record["reference"]["documents"])
+    (compact / RECORD).write_text(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    (compact / CARD).write_text(model_card(record))
+    return record
+
+
 def pack_champion(
     bundle: Path,
     training_record: dict[str, Any],
@@ -84,10 +112,7 @@ def pack_champion(
 ) -> dict[str, Any]:
     """Pack ``bundle`` in the first of ``forms`` that fits and matches it; write ``out``.
     ``documents`` (texts of our own) get reference scores that the shipped files must reproduce."""
-    info = BundleInfo.load(bundle)
-    config = load_config(info.training.get("config", "default"), {"context": info.context}, settings)
-    splits = reference_splits(config)
-    sets = {"validation": splits["validation"], **evaluation_sets(config, splits)}
+    sets, splits = held_out(bundle, settings)
     full, _ = evaluate(load_predictor(bundle, backend="torch"), sets)
     tried = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -110,7 +135,11 @@ def pack_champion(
             "tried": tried,
             "passed": fits and matches,
             "tolerance": TOLERANCE,
-            "metrics": {"full_precision": _headline(full), "shipped": _headline(compact)},
+            "metrics": {
+                "full_precision": _headline(full),
+                "shipped": _headline(compact),
+                "served": _headline(compact),
+            },
             "training": training_record,
             "gate_units": _gate_units(splits["validation"]),
             "reference": {"documents": list(documents), "scores": reference_scores(rebuilt, documents)},
