@@ -24,10 +24,6 @@ from hypecheck.models.bundle import (
 from hypecheck.models.onnx_predictor import ONNX_INT8, OnnxPredictor, int8_gate_passed
 from hypecheck.models.prediction import Contexts, EncoderPredictor, Item, Predictor, Probabilities
 
-# What the baseline's skops file may contain beyond the types skops trusts by itself: anything else
-# in a file is refused.
-BASELINE_TYPES = ["sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration"]
-
 
 class TransformerPredictor(EncoderPredictor):
     """The fine-tuned encoder in PyTorch (fp32)."""
@@ -91,9 +87,9 @@ class BaselinePredictor:
         self.info = BundleInfo.load(directory)
         self.hash = bundle_hash(directory)
         if (directory / BASELINE).is_file():
-            import skops.io
+            from hypecheck.models.baseline_file import load_baseline
 
-            self.models = skops.io.load(directory / BASELINE, trusted=BASELINE_TYPES)
+            self.models = load_baseline(directory / BASELINE)
         else:
             import joblib
 

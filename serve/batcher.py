@@ -5,16 +5,24 @@ whatever arrived within ``wait_ms`` of the first), groups it by scoring options 
 scoring core once per group in a worker thread. On two cores this keeps both busy with large,
 length-sorted batches instead of many tiny ones fighting for them. A failure is one request's: the
 group is scored again request by request, and only the request that fails gets the error.
+
+The model is asked for at most ``max_sentences`` sentences at a time. A request that has gone (timed
+out, or its client left) is dropped before it is scored, and a group whose requests have all gone
+stops at the next of those batches, so the scoring thread moves on to requests someone waits for.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from hypecheck.models.prediction import Predictor
+import numpy as np
+from hypecheck.models.prediction import Contexts, Predictor, Probabilities
 from hypecheck.models.results import DocumentScore
 from hypecheck.models.scoring import ScoreOptions, score_documents
 
@@ -28,6 +36,32 @@ class _Job:
 
     def __post_init__(self) -> None:
         self.size = max(1, sum(text.count(".") + 1 for text in self.texts))
+
+
+class _Abandoned(Exception):
+    """Every request of the group has gone: nobody waits for the rest of its scores."""
+
+
+class _InBatches:
+    """The predictor, asked for at most ``max_sentences`` sentences per call, that stops between
+    calls (raising :class:`_Abandoned`) once ``abandoned`` is set."""
+
+    def __init__(self, predictor: Predictor, max_sentences: int, abandoned: threading.Event) -> None:
+        self.predictor, self.max_sentences, self.abandoned = predictor, max_sentences, abandoned
+        self.info, self.hash, self.runtime = predictor.info, predictor.hash, predictor.runtime
+
+    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
+        parts = []
+        for start in range(0, max(len(texts), 1), self.max_sentences):
+            if self.abandoned.is_set():
+                raise _Abandoned
+            end = start + self.max_sentences
+            parts.append(
+                self.predictor.predict(texts[start:end], None if contexts is None else contexts[start:end])
+            )
+        return Probabilities(
+            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Probabilities))
+        )
 
 
 class MicroBatcher:
@@ -80,11 +114,25 @@ class MicroBatcher:
                 await self._score_group(options, group)
 
     async def _score_group(self, options: ScoreOptions, group: list[_Job]) -> None:
-        """One model call for the group; should it fail, each request alone, so a request that
+        """One scoring call for the group; should it fail, each request alone, so a request that
         breaks scoring fails by itself and never takes the others' answers with it."""
+        group = [job for job in group if not job.future.done()]  # gone while earlier groups scored
+        if not group:
+            return
+        abandoned = threading.Event()
+
+        def on_done(_: object) -> None:
+            if all(job.future.done() for job in group):
+                abandoned.set()
+
+        for job in group:
+            job.future.add_done_callback(on_done)
         texts = [text for job in group for text in job.texts]
+        predictor = _InBatches(self.predictor, self.max_sentences, abandoned)
         try:
-            scores = await asyncio.to_thread(score_documents, self.predictor, texts, options)
+            scores = await asyncio.to_thread(score_documents, predictor, texts, options)
+        except _Abandoned:
+            return
         except Exception as error:  # handed to the request it belongs to, not swallowed
             if len(group) == 1:
                 _settle(group[0], error=error)

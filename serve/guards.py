@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -164,12 +163,9 @@ class KnownOrigins:
     website could make the server score text. Requests without an ``Origin`` (LanguageTool
     clients, curl) and from the server's own pages pass."""
 
-    def __init__(
-        self, app: Callable[..., Awaitable[None]], origins: list[str], origin_regex: str | None
-    ) -> None:
+    def __init__(self, app: Callable[..., Awaitable[None]], origins: list[str]) -> None:
         self.app = app
         self.origins = set(origins)
-        self.pattern = re.compile(origin_regex) if origin_regex else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", [])) if scope["type"] == "http" else {}
@@ -180,7 +176,6 @@ class KnownOrigins:
             or scope.get("method") in ("GET", "HEAD", "OPTIONS")
             or origin == own
             or origin in self.origins
-            or (self.pattern is not None and self.pattern.fullmatch(origin))
         ):
             await self.app(scope, receive, send)
             return

@@ -2,15 +2,19 @@
 route, its response model, the error codes and the scoring options, without a trained model or a
 server. ``test_api.py`` keeps what needs a real server."""
 
+import asyncio
 import json
+import sys
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from hypecheck.models.labels import REASONS
 from hypecheck.models.results import DocumentScore, SentenceScore
 from hypecheck.serve.api import create_app
 from hypecheck.serve.api.dependencies import get_predictor
-from hypecheck.serve.settings import ServeSettings
+from hypecheck.serve.schemas import BatchDocument
+from hypecheck.serve.settings import EXTENSION_ORIGIN, ServeSettings
 
 from tests.conftest import write_docx
 from tests.stand_in import keyword_predictor
@@ -131,9 +135,9 @@ def test_errors_name_the_problem_with_the_shared_codes(client, path, payload, st
     ],
 )
 def test_text_the_one_rule_refuses_is_a_json_422_not_a_500(client, payload, code):
-    response = client.post("/v1/score", json=payload, headers={"origin": "chrome-extension://abc"})
+    response = client.post("/v1/score", json=payload, headers={"origin": EXTENSION_ORIGIN})
     assert response.status_code == 422 and response.json()["error"]["code"] == code
-    assert response.headers["access-control-allow-origin"] == "chrome-extension://abc"
+    assert response.headers["access-control-allow-origin"] == EXTENSION_ORIGIN
 
 
 def test_lone_surrogates_are_scored_at_the_offsets_the_caller_sent(client):
@@ -147,6 +151,50 @@ def test_lone_surrogates_are_scored_at_the_offsets_the_caller_sent(client):
     assert [text[s["start"] : s["end"]] for s in sentences][1] == MIRACLE
 
 
+def post_batch_counting_validated_documents(body: bytes) -> tuple[httpx.Response, int]:
+    """The answer to ``POST /v1/score/batch`` with ``body`` (in-process, on this thread), and how
+    many documents pydantic validated for it: calls of the one validator every document runs."""
+    app = create_app(ServeSettings(batch_wait_ms=0))  # 64 documents and 2 MB, the defaults
+    stand_in = keyword_predictor()
+    app.dependency_overrides[get_predictor] = lambda: stand_in
+    per_document = BatchDocument.__pydantic_decorators__.model_validators["_one_of"].func.__code__
+    validated = 0
+
+    def count(frame, event, _arg) -> None:
+        nonlocal validated
+        validated += event == "call" and frame.f_code is per_document
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            headers = {"content-type": "application/json"}
+            return await client.post("/v1/score/batch", content=body, headers=headers)
+
+    sys.setprofile(count)
+    try:
+        response = asyncio.run(post())
+    finally:
+        sys.setprofile(None)
+    return response, validated
+
+
+def test_the_document_limit_is_checked_before_any_document_is_validated():
+    few, validated = post_batch_counting_validated_documents(
+        json.dumps({"documents": [{"text": MIRACLE}] * 3}).encode()
+    )
+    assert few.status_code == 200 and validated == 3  # the count sees every validated document
+    for document in ({"text": "a"}, {}):  # valid, and invalid: validation would answer 422 first
+        body = json.dumps({"documents": [document] * 125_000}).encode()
+        assert len(body) < ServeSettings().max_body_bytes
+        refused, validated = post_batch_counting_validated_documents(body)
+        assert refused.status_code == 413 and validated == 0
+        assert refused.json()["error"] == {
+            "code": "too_many_documents",
+            "message": "over 64 documents in one batch",
+            "limit": 64,
+        }
+
+
 @pytest.mark.parametrize(
     "name, data, status, code",
     [("broken.docx", b"PK not a zip", 422, "unreadable"), ("notes.pdf", b"%PDF-1.4", 415, "unsupported")],
@@ -156,13 +204,51 @@ def test_extract_refuses_with_the_shared_codes(client, name, data, status, code)
     assert response.status_code == status and response.json()["error"]["code"] == code
 
 
-def test_cors_allows_the_extension_and_local_pages_only(client):
-    preflight = {"access-control-request-method": "POST", "access-control-request-headers": "content-type"}
-    origin = "chrome-extension://abcdefghijklmnop"
-    ok = client.options("/v1/score", headers={"origin": origin, **preflight})
-    assert ok.headers.get("access-control-allow-origin") == origin
-    evil = client.options("/v1/score", headers={"origin": "https://evil.example", **preflight})
-    assert "access-control-allow-origin" not in evil.headers
+PREFLIGHT = {"access-control-request-method": "POST", "access-control-request-headers": "content-type"}
+OTHER_ORIGINS = [
+    "chrome-extension://abcdefghijklmnopabcdefghijklmnop",  # another extension
+    "moz-extension://6a1c2f4e-5b7d-4e0a-9c3b-2d8f1e7a6b5c",  # a Firefox install, until configured
+    "http://localhost:3000",
+    "http://127.0.0.1:8080",
+    "https://evil.example",
+]
+
+
+def allowed_origin(response) -> str | None:
+    return response.headers.get("access-control-allow-origin")
+
+
+@pytest.mark.parametrize("origin", OTHER_ORIGINS)
+def test_cors_and_browser_posts_are_for_the_shipped_extension_only_by_default(client, origin):
+    extension = client.options("/v1/score", headers={"origin": EXTENSION_ORIGIN, **PREFLIGHT})
+    assert allowed_origin(extension) == EXTENSION_ORIGIN
+    assert allowed_origin(client.options("/v1/score", headers={"origin": origin, **PREFLIGHT})) is None
+    for path, body in [
+        ("/v2/check", {"data": {"text": MIRACLE}}),
+        ("/v1/score", {"json": {"text": MIRACLE}}),
+    ]:
+        refused = client.post(path, **body, headers={"origin": origin})
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "origin_not_allowed"
+        assert allowed_origin(refused) is None
+    assert client.post("/v2/check", data={"text": MIRACLE}, headers={"origin": EXTENSION_ORIGIN}).json()[
+        "matches"
+    ]
+
+
+def test_configured_origins_replace_the_default_and_the_own_page_needs_none():
+    firefox = OTHER_ORIGINS[1]
+    app = create_app(ServeSettings(cors_origins=[firefox]))
+    stand_in = keyword_predictor()
+    app.dependency_overrides[get_predictor] = lambda: stand_in
+    with TestClient(app) as client:
+        answered = client.post("/v2/check", data={"text": MIRACLE}, headers={"origin": firefox})
+        assert answered.status_code == 200 and allowed_origin(answered) == firefox
+        assert (
+            client.post("/v1/score", json={"text": MIRACLE}, headers={"origin": EXTENSION_ORIGIN}).status_code
+            == 403
+        )
+        own_page = client.post("/v1/score", json={"text": MIRACLE}, headers={"origin": "http://testserver"})
+        assert own_page.status_code == 200 and allowed_origin(own_page) is None
 
 
 def test_not_ready_without_a_model():

@@ -295,8 +295,7 @@ class _RunsCode:
 
 
 def test_bundles_are_data_and_a_pickle_is_opened_only_when_trusted(model, tmp_path):
-    import skops.io
-    from hypecheck.models.predictors import BASELINE_TYPES
+    from hypecheck.models.baseline_file import load_baseline
 
     assert (Path(model) / "baseline.skops").is_file() and not list(Path(model).glob("*.joblib"))
     marker = tmp_path / "code-ran"
@@ -305,7 +304,7 @@ def test_bundles_are_data_and_a_pickle_is_opened_only_when_trusted(model, tmp_pa
     assert "--trust-bundle" in one_clear_line(refused) and not marker.exists()
     assert hypecheck("batch", SAMPLE, "-o", tmp_path / "o.jsonl", "--model", hostile).returncode == 2
     assert not marker.exists()
-    saved = skops.io.load(Path(model) / "baseline.skops", trusted=BASELINE_TYPES)
+    saved = load_baseline(Path(model) / "baseline.skops")
     old = legacy_bundle(model, tmp_path / "old", saved)
     assert hypecheck("check", SAMPLE, "--model", old).returncode == 2
     trusted = hypecheck("check", SAMPLE, "--model", old, "--trust-bundle", "--fail-on", "never")

@@ -10,7 +10,7 @@ import time
 
 import httpx
 import pytest
-from hypecheck.serve.settings import ServeSettings
+from hypecheck.serve.settings import EXTENSION_ORIGIN, ServeSettings
 
 from benchmarks.local_server import free_port
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, SAMPLE, needs_chromium, start_server
@@ -174,6 +174,12 @@ def hover(page, wanted: str) -> None:
     )
     page.mouse.move(box["x"], box["y"])
     page.wait_for_selector("hypecheck-tooltip .verdict", state="visible")
+
+
+def test_the_unpacked_extension_has_the_origin_the_server_allows(browser):
+    """The manifest's key fixes the id, so the server's default CORS origin is this install's."""
+    _, control, _ = browser
+    assert control.url == f"{EXTENSION_ORIGIN}/options.html"
 
 
 def test_opted_in_site_gets_its_overclaims_highlighted(api, pages, browser):

@@ -3,6 +3,7 @@ cannot be dodged, oversized, chunked and stalled bodies get a JSON answer with C
 nothing from a URL reaches the log."""
 
 import asyncio
+import contextlib
 import json
 import socket
 import time
@@ -13,11 +14,12 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 from hypecheck.serve.batcher import MicroBatcher
+from hypecheck.serve.settings import EXTENSION_ORIGIN
 
 from tests.conftest import start_server
 from tests.test_scoring import keyword_predictor
 
-ORIGIN = "chrome-extension://abcdefghijklmnop"
+ORIGIN = EXTENSION_ORIGIN
 TEXTS = [
     "This miracle cure works for everyone. The trial had 40 adults.",
     "Coffee cures cancer, experts say.",
@@ -109,6 +111,95 @@ def test_fifty_concurrent_requests_with_poisoned_ones_get_what_they_get_one_at_a
     assert [status for status, _ in together] == [status for status, _ in alone]
     assert {status for status, _ in alone} == {200, 422}
     assert together == alone
+
+
+# --- scoring nobody waits for stops -------------------------------------------------------------
+
+
+class SlowPredictor:
+    """The keyword stand-in at 20 ms a sentence, remembering the sentences of every call."""
+
+    def __init__(self):
+        self.inner = keyword_predictor()
+        self.info, self.hash, self.runtime = self.inner.info, self.inner.hash, self.inner.runtime
+        self.calls = []
+
+    def predict(self, texts, contexts=None):
+        self.calls.append(list(texts))
+        time.sleep(0.02 * len(texts))
+        return self.inner.predict(texts, contexts)
+
+
+EXPENSIVE = " ".join(f"Sentence number {i} is here." for i in range(300))  # 6 s of the slow stand-in
+
+
+def abandon_an_expensive_request(timeout_s, client_leaves_after_s=None):
+    """An expensive request the client gives up on (or that times out), then a cheap one; the
+    status of each, and how many of the expensive request's sentences the model was asked for."""
+    from hypecheck.serve.api import create_app
+    from hypecheck.serve.api.dependencies import get_predictor
+    from hypecheck.serve.settings import ServeSettings
+
+    predictor = SlowPredictor()
+    settings = ServeSettings(request_timeout_s=timeout_s, batch_max_sentences=10, batch_wait_ms=0)
+    app = create_app(settings)
+    app.dependency_overrides[get_predictor] = lambda: predictor
+    body = json.dumps({"text": EXPENSIVE, "options": {"triggers": False}}).encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/score",
+        "raw_path": b"/v1/score",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"test")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("test", 80),
+    }
+
+    async def run():
+        answered = asyncio.Event()
+        messages = [{"type": "http.request", "body": body, "more_body": False}]
+        statuses = []
+
+        async def receive():
+            if messages:
+                return messages.pop(0)
+            with contextlib.suppress(TimeoutError):  # it stays for its answer, or leaves after a while
+                await asyncio.wait_for(answered.wait(), client_leaves_after_s)
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            if message["type"] == "http.response.start":
+                statuses.append(message["status"])
+            elif not message.get("more_body"):
+                answered.set()
+
+        await app(scope, receive, send)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            cheap = await client.post(
+                "/v1/score", json={"text": "A miracle.", "options": {"triggers": False}}
+            )
+        return statuses[0], cheap.status_code
+
+    expensive, cheap = asyncio.run(run())
+    asked = sum(len(texts) for texts in predictor.calls if texts[0].startswith("Sentence number"))
+    return expensive, cheap, asked
+
+
+@pytest.mark.parametrize(
+    "timeout_s, leaves_after_s, status", [(1.0, None, 504), (30.0, 0.5, 499)], ids=["timeout", "client-left"]
+)
+def test_scoring_stops_at_the_next_batch_once_its_request_is_gone(timeout_s, leaves_after_s, status):
+    """300 sentences are 30 batches of 10; the request is gone after the first few. The batch in
+    progress finishes, no other starts, and the next request gets the scoring thread at once."""
+    expensive, cheap, asked = abandon_an_expensive_request(timeout_s, leaves_after_s)
+    assert expensive == status and cheap == 200
+    assert 10 <= asked < 300 and asked % 10 == 0
 
 
 # --- limits that hold --------------------------------------------------------------------------------

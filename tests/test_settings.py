@@ -1,5 +1,8 @@
 """Settings are read once, at the entry points, and passed down as values."""
 
+import base64
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -9,7 +12,7 @@ import httpx
 import platformdirs
 import pytest
 from hypecheck.models.settings import Settings
-from hypecheck.serve.settings import ServeSettings
+from hypecheck.serve.settings import EXTENSION_ORIGIN, ServeSettings
 
 from tests.conftest import ROOT, start_server
 
@@ -50,7 +53,13 @@ def test_only_entry_points_build_the_settings():
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    for name in ("HYPECHECK_HOME", "HYPECHECK_DATA_DIR", "HYPECHECK_MODEL", "MLFLOW_TRACKING_URI"):
+    for name in (
+        "HYPECHECK_HOME",
+        "HYPECHECK_DATA_DIR",
+        "HYPECHECK_MODEL",
+        "MLFLOW_TRACKING_URI",
+        "HYPECHECK_CORS_ORIGINS",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -90,6 +99,28 @@ def test_bad_settings_are_refused(clean_env):
     clean_env.setenv("HYPECHECK_BACKEND", "gpu")
     with pytest.raises(ValueError, match="backend"):
         Settings()
+
+
+def chrome_extension_id(public_key: str) -> str:
+    """Chromium's id of an extension whose manifest carries this ``key``: the first 32 hex digits of
+    the SHA-256 of the DER public key, each digit written as a letter from a to p."""
+    digest = hashlib.sha256(base64.b64decode(public_key)).hexdigest()[:32]
+    return digest.translate(str.maketrans("0123456789abcdef", "abcdefghijklmnop"))
+
+
+def test_the_default_cors_origin_is_the_one_the_extensions_key_gives(clean_env):
+    manifest = json.loads((ROOT / "serve" / "extension" / "manifest.json").read_text())
+    assert ServeSettings().cors_origins == [f"chrome-extension://{chrome_extension_id(manifest['key'])}"]
+
+
+def test_cors_origins_come_from_the_environment_and_must_be_origins(clean_env):
+    firefox = "moz-extension://6a1c2f4e-5b7d-4e0a-9c3b-2d8f1e7a6b5c"
+    clean_env.setenv("HYPECHECK_CORS_ORIGINS", f"{EXTENSION_ORIGIN}, {firefox},https://editor.example:8443")
+    assert ServeSettings().cors_origins == [EXTENSION_ORIGIN, firefox, "https://editor.example:8443"]
+    for bad in ("https://example.com/", "*", "https://*.example.com", "example.com"):
+        clean_env.setenv("HYPECHECK_CORS_ORIGINS", bad)
+        with pytest.raises(ValueError, match="not an origin"):
+            ServeSettings()
 
 
 def test_a_command_option_wins_over_the_environment(clean_env):

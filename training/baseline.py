@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import skops.io
+from hypecheck.models.baseline_file import save_baseline
 from hypecheck.models.bundle import BASELINE, BundleInfo
 from hypecheck.models.labels import REASONS
 from hypecheck.training.config import TrainConfig
@@ -52,7 +52,7 @@ def train_baseline(config: TrainConfig, train: list[Example], out_dir: Path) -> 
         [e.text for e in claimed], [e.claim for e in claimed]
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    skops.io.dump({"verdict": verdict, "reasons": reasons, "claim": claim}, out_dir / BASELINE)
+    save_baseline({"verdict": verdict, "reasons": reasons, "claim": claim}, out_dir / BASELINE)
     info = BundleInfo(kind="baseline", name="hypecheck-baseline", max_length=0)
     info.save(out_dir)
     return info

@@ -79,11 +79,10 @@ def create_app(settings: ServeSettings | None = None) -> FastAPI:
     app.add_middleware(KeysAndRateLimit, keys=settings.api_keys, rate=settings.rate_limit)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)
     app.add_middleware(ErrorsAsJson)
-    app.add_middleware(KnownOrigins, origins=settings.cors_origins, origin_regex=settings.cors_origin_regex)
+    app.add_middleware(KnownOrigins, origins=settings.cors_origins)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_origin_regex=settings.cors_origin_regex,
         allow_methods=["GET", "POST"],
         allow_headers=["content-type", "x-api-key", "authorization"],
         max_age=600,

@@ -3,8 +3,9 @@ reasons, triggers and advice."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from hypecheck.serve.api.errors import ERRORS
+from fastapi import APIRouter, Depends, Request
+from hypecheck.serve.api.dependencies import SettingsDep
+from hypecheck.serve.api.errors import ERRORS, ApiError
 from hypecheck.serve.api.scoring import ScoringDep
 from hypecheck.serve.schemas import BatchRequest, BatchResponse, ScoreRequest, ScoreResponse
 
@@ -18,8 +19,20 @@ async def score(request: ScoreRequest, scoring: ScoringDep) -> ScoreResponse:
     return result
 
 
-@router.post("/v1/score/batch", response_model=BatchResponse)
+async def documents_within_limit(request: Request, settings: SettingsDep) -> None:
+    """Count the documents of the parsed JSON before any of them is validated (FastAPI solves
+    dependencies before the body): a 2 MB body can list 125,000 of them."""
+    try:
+        body = await request.json()  # FastAPI's parsed copy when it read the body as JSON
+    except ValueError:  # not JSON: validation answers it
+        return
+    documents = body.get("documents") if isinstance(body, dict) else None
+    limit = settings.max_documents
+    if isinstance(documents, list) and len(documents) > limit:
+        raise ApiError(413, "too_many_documents", f"over {limit} documents in one batch", limit)
+
+
+@router.post("/v1/score/batch", response_model=BatchResponse, dependencies=[Depends(documents_within_limit)])
 async def score_batch(request: BatchRequest, scoring: ScoringDep) -> BatchResponse:
     """Score many documents in one request (one model pass for all of them)."""
-    scoring.check_count(request.documents)
     return BatchResponse(results=await scoring.respond(request.documents, request.options))
