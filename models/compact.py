@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hypecheck.models.bundle import BUNDLE_FILE, WEIGHTS
+from hypecheck.models.rewriter import REWRITER_JSON, REWRITER_WEIGHTS
 
 DELTA = "delta.safetensors"
 MANIFEST = "compact.json"
@@ -144,7 +145,8 @@ def pack(bundle: Path, out: Path, *, form: str) -> PackReport:
 
 
 def unpack(compact: Path, out: Path) -> Path:
-    """Rebuild the full bundle folder of ``compact`` in ``out`` (weights, config, tokenizer)."""
+    """Rebuild the full bundle folder of ``compact`` in ``out`` (weights, config, tokenizer, and the
+    rewriter where one ships)."""
     from safetensors.torch import load_file, save_file
     from transformers import AutoTokenizer
 
@@ -175,5 +177,8 @@ def unpack(compact: Path, out: Path) -> Path:
     save_file({name: value.contiguous() for name, value in weights.items()}, out / WEIGHTS)
     for name in (BUNDLE_FILE, CONFIG):
         shutil.copy2(compact / name, out / name)
+    for name in (REWRITER_JSON, REWRITER_WEIGHTS):  # the learned rewriter, trained on this encoder
+        if (compact / name).is_file():
+            shutil.copy2(compact / name, out / name)
     AutoTokenizer.from_pretrained(base_dir).save_pretrained(out)
     return out

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 from hypecheck.models.bundle import BUNDLE_FILE, WEIGHTS, BundleInfo, bundle_hash
 from hypecheck.models.prediction import EncoderPredictor, Item
+from hypecheck.models.rewriter import Rewriter
 
 ONNX_FP32 = "model.onnx"
 ONNX_INT8 = "model.int8.onnx"
@@ -78,6 +79,7 @@ class OnnxPredictor(EncoderPredictor):
         from tokenizers import Tokenizer
 
         self.info = BundleInfo.load(directory)
+        self.rewriter = Rewriter.load(directory)
         self.hash = bundle_hash(directory)
         self.batch_size = batch_size
         self.runtime = f"onnxruntime-{'int8' if file == ONNX_INT8 else 'fp32'}"

@@ -39,6 +39,10 @@ class Predictor(Protocol):
 
     def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities: ...
 
+    def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> list[np.ndarray] | None:
+        """Per sentence, a state per word for the rewriter; ``None`` from a model without them."""
+        ...
+
 
 def _softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     scaled = logits / temperature

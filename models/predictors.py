@@ -23,6 +23,7 @@ from hypecheck.models.bundle import (
 )
 from hypecheck.models.onnx_predictor import ONNX_INT8, OnnxPredictor, int8_gate_passed
 from hypecheck.models.prediction import Contexts, EncoderPredictor, Item, Predictor, Probabilities
+from hypecheck.models.rewriter import Rewriter
 
 
 class TransformerPredictor(EncoderPredictor):
@@ -39,6 +40,7 @@ class TransformerPredictor(EncoderPredictor):
         self.info = BundleInfo.load(directory)
         self.hash = bundle_hash(directory)
         self.batch_size = batch_size
+        self.rewriter = Rewriter.load(directory)
         self.tokenizer = AutoTokenizer.from_pretrained(directory)
         self.model = HypeModel.from_config(AutoConfig.from_pretrained(directory))
         self.model.load_state_dict(load_file(directory / WEIGHTS))
@@ -72,7 +74,7 @@ class TransformerPredictor(EncoderPredictor):
             inputs["token_type_ids"] = encoded["token_type_ids"]
         with self._torch.inference_mode():
             states = self.model.states(**inputs)[0].float().numpy()
-        offsets = [tuple(map(int, span)) for span in encoded["offset_mapping"][0]]
+        offsets = [(int(start), int(end)) for start, end in encoded["offset_mapping"][0]]
         return states, offsets, encoded.sequence_ids(0)
 
 
@@ -94,6 +96,10 @@ class BaselinePredictor:
             import joblib
 
             self.models = joblib.load(directory / PICKLED_BASELINE)
+
+    def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> None:
+        """An n-gram model has no token states: its overclaims get the rules' rewrites."""
+        return None
 
     def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
         """Scores the sentence alone: the n-gram baseline has no use for a second segment."""

@@ -8,6 +8,8 @@ whenever a field is added, renamed or changes meaning.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
@@ -34,10 +36,16 @@ class ClaimStrength(_Result):
 
 
 class Suggestion(_Result):
-    """Advice for each reason of an overclaim, and one calibrated rewrite when a rule applies."""
+    """Advice for each reason of an overclaim, and a rewrite when one passed the model's check."""
 
     advice: list[str]
     rewrite: str | None = None
+    rewrite_source: Literal["learned", "rules"] | None = Field(
+        None, description="Where the rewrite came from: the learned rewriter or the rules"
+    )
+    rewrite_p_overclaim: float | None = Field(
+        None, description="The model's probability that the rewrite overclaims, read in the same context"
+    )
 
 
 class SentenceScore(_Result):

@@ -23,13 +23,14 @@ from hypecheck.models.results import (
     DocumentScore,
     ModelCard,
     SentenceScore,
+    Suggestion,
     Summary,
     Trigger,
 )
 from hypecheck.models.sentences import split_sentences
-from hypecheck.models.suggestions import suggest
+from hypecheck.models.suggestions import suggest_all
 from hypecheck.models.triggers import occlusion_triggers, word_spans
-from hypecheck.models.verdicts import VerdictRule
+from hypecheck.models.verdicts import Decisions, VerdictRule
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,23 @@ def _triggers(
     }
 
 
+def _suggestions(
+    predictor: Predictor,
+    spans: Sequence[tuple[int, int, str, bool]],
+    decided: Decisions,
+    rows: list[int],
+    contexts: Sequence[str | None],
+    options: ScoreOptions,
+) -> list[Suggestion]:
+    """Advice and a checked rewrite for the sentences ``rows``, read in their contexts."""
+    info = predictor.info
+    items = [
+        (spans[i][2], contexts[i], [info.reasons[j] for j in np.flatnonzero(decided.reasons[i])])
+        for i in rows
+    ]
+    return suggest_all(predictor, items, options.rule(info))
+
+
 def _scores(
     predictor: Predictor,
     spans: Sequence[tuple[int, int, str, bool]],
@@ -112,12 +130,15 @@ def _scores(
     overclaims = [int(i) for i in np.flatnonzero(decided.verdicts == 0)]
     flagged = _likeliest(overclaims, documents, probs.p_overclaim, options.trigger_sentences)
     triggers = _triggers(predictor, spans, probs, flagged, contexts) if options.triggers and flagged else {}
+    suggested = overclaims if options.suggestions else []
+    suggestions = dict(
+        zip(suggested, _suggestions(predictor, spans, decided, suggested, contexts, options), strict=True)
+    )
     out = []
     for i, (start, end, text, quoted) in enumerate(spans):
         reasons = {
             info.reasons[j]: round(float(probs.reasons[i, j]), 4) for j in np.flatnonzero(decided.reasons[i])
         }
-        overclaim = decided.verdicts[i] == 0
         claim = probs.claim[i]
         out.append(
             SentenceScore(
@@ -133,7 +154,7 @@ def _scores(
                 ),
                 quoted=quoted,
                 triggers=triggers.get(i, []),
-                suggestion=suggest(text, list(reasons)) if options.suggestions and overclaim else None,
+                suggestion=suggestions.get(i),
             )
         )
     return out, probs

@@ -1,15 +1,41 @@
-"""Advice and a calibrated rewrite for an overclaiming sentence, one rule set per reason.
+"""Advice and a checked rewrite for each overclaiming sentence: the one function every door uses.
 
-The advice follows HealthNewsReview.org's criteria (name the kind of study, give absolute numbers,
-mention harms and costs); the rewrite swaps the words that overclaim for the wording the label
-spec calls supported ("reduces" -> "was linked to lower", "cures" -> "may help with").
+Rewrites come from two sources: the learned rewriter of the bundle (:mod:`hypecheck.models.rewriter`)
+and one rule set per reason, which swaps the words that overclaim for the wording the label spec
+calls supported ("proves" -> "suggests"). Every candidate is scored by the same model in the same
+context and offered only when it is no longer an overclaim and keeps the sentence's numbers and
+names (:mod:`hypecheck.models.facts`); otherwise the advice stands alone. The advice follows
+HealthNewsReview.org's criteria and names what this sentence lacks: the kind of study, who was
+studied, numbers, the harms.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from hypecheck.models.facts import NUMBER, keeps_facts
 from hypecheck.models.results import Suggestion
+
+if TYPE_CHECKING:
+    from hypecheck.models.prediction import Predictor
+    from hypecheck.models.verdicts import VerdictRule
+
+STUDY_TYPE = re.compile(
+    r"\b(trials?|randomi[sz]ed|cohort|surveys?|observational|meta-analys[ie]s|reviews?|experiments?|"
+    r"case[- ]control|studies|study|research|data)\b",
+    re.I,
+)
+POPULATION = re.compile(
+    r"\b(mice|mouse|rats?|animals?|cells?|dish|lab|people|patients|participants|adults|children|"
+    r"women|men|volunteers|students|babies|infants|pregnant)\b",
+    re.I,
+)
+LEARNED_CANDIDATES = 12
+CHECK_ROUND = 3  # candidates per item scored at once; the next ones only for items still unresolved
+CHECK_MARGIN = 0.05  # below the threshold by this much, so another batch's int8 scales cannot flip it
+HARMS = re.compile(r"\b(side[- ]effects?|adverse|harms?|risks?|complications?|toxic\w*|safety)\b", re.I)
 
 ADVICE: dict[str, str] = {
     "sensational": "Drop the hype word and say what was found, in whom, and how big the effect was.",
@@ -31,7 +57,7 @@ _REWRITES: dict[str, list[tuple[str, str]]] = {
     "sensational": [
         (
             r"\b(a |an )?(ground-?breaking|revolutionary|game-?chang(ing|er)|miracle|wonder|landmark|"
-            r"breakthrough|remarkable|stunning|astonishing|incredible|amazing|dramatic)\s*",
+            r"remarkable|stunning|astonishing|incredible|amazing|dramatic)\b\s*",
             "",
         ),
         (r"\bcould (revolutioni[sz]e|transform)\b", "may change"),
@@ -82,14 +108,124 @@ def rewrite(text: str, reasons: list[str]) -> str | None:
     for reason in reasons:
         for pattern, replacement in _REWRITES.get(reason, []):
             out = re.sub(pattern, replacement, out, flags=re.I)
-    if "extrapolation" in reasons and not re.search(r"\b(mice|mouse|rats?|cells?|animals?)\b", out, re.I):
-        out = out.rstrip(".!") + " (in a study in animals or a small group; it may not apply to people)."
     out = re.sub(r"\s{2,}", " ", out).strip()
     if out and out[0].islower():
         out = out[0].upper() + out[1:]
     return out if out and out != text else None
 
 
-def suggest(text: str, reasons: list[str]) -> Suggestion:
-    """Advice for each reason (in the order given) and one rewrite of the sentence."""
-    return Suggestion(advice=[ADVICE[r] for r in reasons if r in ADVICE], rewrite=rewrite(text, reasons))
+# Per reason: what the sentence should mention, and what to say when it does not.
+MISSING: dict[str, tuple[re.Pattern[str], str]] = {
+    "causal": (
+        STUDY_TYPE,
+        "It does not say what kind of study found this: a survey or cohort shows a link, only a "
+        "randomised trial can show cause.",
+    ),
+    "extrapolation": (
+        POPULATION,
+        "It does not say who was studied: mice, cells, a few volunteers? Say so, and that it may not "
+        "hold for people in general.",
+    ),
+    "vague_evidence": (
+        STUDY_TYPE,
+        "It does not name the studies behind the claim: say which, how they were designed and how "
+        "large they were.",
+    ),
+    "safety": (
+        HARMS,
+        "It does not report harms: give the side effects seen, in how many people, over how long.",
+    ),
+    "certainty": (NUMBER, "It gives no numbers: say how big the effect was and how sure the study could be."),
+    "sensational": (
+        NUMBER,
+        "It gives no size of the effect: replace the hype word with what was found, in whom, and how much.",
+    ),
+}
+
+
+def advice(text: str, reasons: Sequence[str]) -> list[str]:
+    """For each reason (in the order given): what this sentence is missing, or else the reason's
+    general advice."""
+    out = []
+    for reason in reasons:
+        if reason in MISSING and not MISSING[reason][0].search(text):
+            out.append(MISSING[reason][1])
+        elif reason in ADVICE:
+            out.append(ADVICE[reason])
+    return out
+
+
+def _preferred(reasons: Sequence[str], preference: dict[str, str]) -> str:
+    votes = [preference.get(r, "learned") for r in reasons]
+    return "rules" if votes and votes.count("rules") > len(votes) / 2 else "learned"
+
+
+def candidates(
+    predictor: Predictor, items: Sequence[tuple[str, str | None, Sequence[str]]]
+) -> list[list[tuple[str, str]]]:
+    """Each item's candidate rewrites with their origin (``learned`` or ``rules``), in the order
+    its reasons prefer."""
+    rewriter = getattr(predictor, "rewriter", None)
+    texts, contexts = [t for t, _, _ in items], [c for _, c, _ in items]
+    states = predictor.word_states(texts, contexts) if rewriter and items else None
+    out = []
+    for k, (text, _, reasons) in enumerate(items):
+        learned = (
+            rewriter.candidates(text, states[k], LEARNED_CANDIDATES)
+            if rewriter and states is not None
+            else []
+        )
+        learned += [r for c in learned if (r := rewrite(c, list(reasons)))]  # the rules on top of the edits
+        ruled = [r] if (r := rewrite(text, list(reasons))) else []
+        preference = _preferred(reasons, rewriter.preference if rewriter else {})
+        first, second = (learned, ruled) if preference == "learned" else (ruled, learned)
+        out.append([(c, "learned" if c in learned else "rules") for c in dict.fromkeys(first + second)])
+    return out
+
+
+def checked(
+    predictor: Predictor,
+    items: Sequence[tuple[str, str | None, Sequence[str]]],
+    options: Sequence[Sequence[tuple[str, str]]],
+    rule: VerdictRule,
+) -> list[tuple[str, str, float] | None]:
+    """For each item, the first of its ``options`` that ``rule`` no longer calls an overclaim when
+    ``predictor`` reads it in the item's context, with ``CHECK_MARGIN`` to spare, and that keeps
+    the item's facts:
+    ``(rewrite, origin, p_overclaim)``, or ``None``."""
+    chosen: dict[int, tuple[str, str, float]] = {}
+    for start in range(0, max(map(len, options), default=0), CHECK_ROUND):
+        flat = [
+            (k, text, origin)
+            for k, found in enumerate(options)
+            if k not in chosen
+            for text, origin in found[start : start + CHECK_ROUND]
+        ]
+        if not flat:
+            break
+        probs = predictor.predict([c for _, c, _ in flat], [items[k][1] for k, _, _ in flat])
+        verdicts = rule.apply(probs.verdict, probs.reasons).verdicts
+        for (k, candidate, origin), verdict, p in zip(flat, verdicts, probs.p_overclaim, strict=True):
+            clear = verdict != 0 and p <= rule.threshold - CHECK_MARGIN
+            if k not in chosen and clear and keeps_facts(items[k][0], candidate, items[k][1]):
+                chosen[k] = (candidate, origin, round(float(p), 4))
+    return [chosen.get(k) for k in range(len(items))]
+
+
+def suggest_all(
+    predictor: Predictor,
+    items: Sequence[tuple[str, str | None, Sequence[str]]],
+    rule: VerdictRule,
+) -> list[Suggestion]:
+    """A suggestion for each overclaim ``(text, context, reasons)``: the advice, and the first
+    candidate rewrite that passes the check (:func:`checked`)."""
+    found = checked(predictor, items, candidates(predictor, items), rule)
+    return [
+        Suggestion(
+            advice=advice(text, reasons),
+            rewrite=f[0] if f else None,
+            rewrite_source=f[1] if f else None,  # type: ignore[arg-type]
+            rewrite_p_overclaim=f[2] if f else None,
+        )
+        for (text, _, reasons), f in zip(items, found, strict=True)
+    ]

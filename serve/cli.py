@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 from hypecheck.models.settings import Settings
 from hypecheck.serve.input_errors import InputError
-from hypecheck.training.cli import data_app, evaluate, ship, train
+from hypecheck.training.cli import data_app, evaluate, rewriter_app, ship, train
 
 app = typer.Typer(
     name="hypecheck",
@@ -25,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(data_app, name="data")
+app.add_typer(rewriter_app, name="rewriter")
 app.command("train")(train)
 app.command("evaluate")(evaluate)
 app.command("ship")(ship)

@@ -68,7 +68,12 @@ def test_suggestions_rewrite_toward_the_supported_wording():
         "Coffee was linked to lower dementia, a survey found."
     )
     assert "may help with" in rewrite("The supplement cures insomnia.", ["certainty"])
-    assert "animals" in rewrite("A compound reverses ageing.", ["extrapolation"])
+    # No rule invents the population a study was done in (the check would refuse it anyway).
+    assert rewrite("A compound reverses ageing.", ["extrapolation"]) is None
+    # Whole words only, and nouns stay: deleting one would leave a sentence without its subject.
+    assert rewrite("It has seen remarkable breakthroughs in the field.", ["sensational"]) == (
+        "It has seen breakthroughs in the field."
+    )
     assert rewrite("Nothing to change here.", ["causal"]) is None
 
 

@@ -222,3 +222,68 @@ def evaluate(
     title = f"{predictor.info.name} {predictor.info.version}"
     console.print(_metrics_table(title, [(predictor.info.kind, n, m) for n, m in metrics.items()]))
     console.print(f"report: {report}")
+
+
+rewriter_app = typer.Typer(help="The learned rewriter: train it, measure it.", no_args_is_help=True)
+
+
+@rewriter_app.command("train")
+def rewriter_train(
+    model: str = typer.Option(
+        None, help="Bundle folder or models:/ URI whose encoder it reads (default: the champion)."
+    ),
+    out: list[Path] = typer.Option(
+        None,
+        "--out",
+        help="Folders to write rewriter.json and rewriter.safetensors into (default: the bundle's).",
+    ),
+) -> None:
+    """Train the rewriter on the rewrite pairs' train split; validation picks learned or rules per reason."""
+    from hypecheck.models.predictors import load_predictor
+    from hypecheck.training.rewrite_pairs import load_pairs
+    from hypecheck.training.rewriter import train_rewriter
+
+    settings = Settings().with_options(model=model)
+    settings.go_offline()
+    bundle = settings.bundle()
+    predictor = load_predictor(bundle, backend=settings.backend)
+    rewriter, record = train_rewriter(predictor, load_pairs(settings.shared_data_dir, predictor.info.context))
+    for folder in out or [bundle]:
+        rewriter.save(folder, trained=record)
+    table = Table("reason", "validation overclaims", "learned passed", "rules passed", "preferred")
+    for reason, row in record["validation_pass_rate"].items():
+        table.add_row(reason, str(row["n"]), f"{row['learned']:.0%}", f"{row['rules']:.0%}", row["prefer"])
+    console.print(table)
+    console.print(
+        f"{record['tagged']} of {record['pairs']} pairs tagged, {record['vocabulary']} phrases -> "
+        + ", ".join(map(str, out or [bundle]))
+    )
+
+
+@rewriter_app.command("evaluate")
+def rewriter_evaluate(
+    model: str = typer.Option(None, help="Bundle folder or models:/ URI (default: the champion)."),
+    judgements: Path = typer.Option(None, help="The blind annotator's judgements of rewrites/blind.jsonl."),
+) -> None:
+    """Coverage, the check's figures and the blind judgement of rewrites, on the real test
+    overclaims and the written test pairs (writes rewrites/ in the reports folder)."""
+    from hypecheck.models.predictors import load_predictor
+    from hypecheck.training.rewrite_eval import evaluate_rewrites, markdown
+    from hypecheck.training.rewrite_pairs import load_pairs, real_test_overclaims
+
+    settings = Settings().with_options(model=model)
+    settings.go_offline()
+    predictor = load_predictor(settings.bundle(), backend=settings.backend)
+    mode = predictor.info.context
+    try:
+        real = real_test_overclaims(settings.shared_data_dir, mode)
+    except SharedDataMissing as missing:
+        console.print(f"[red]hypecheck rewriter evaluate: {missing}[/]")
+        raise typer.Exit(2) from None
+    written = [
+        p for p in load_pairs(settings.shared_data_dir, mode) if p.split == "test" and p.kind != "real"
+    ]
+    report = evaluate_rewrites(
+        predictor, {"real_test": real, "written_test": written}, settings.reports_dir / "rewrites", judgements
+    )
+    console.print(markdown(report))

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import UnionType
-from typing import Any, BinaryIO, Union, get_args, get_origin
+from typing import Any, BinaryIO, Literal, Union, get_args, get_origin
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -28,12 +28,15 @@ _SCALARS: dict[Any, pa.DataType] = {int: pa.int64(), float: pa.float64(), str: p
 
 
 def arrow_type(annotation: Any) -> pa.DataType:
-    """The Arrow type of a field of the result types: optional values are nullable, lists are lists,
+    """The Arrow type of a field of the result types: optional values are nullable, literals take
+    their values' type, lists are lists,
     dicts (always keyed by name) are maps, and models are structs."""
     origin, args = get_origin(annotation), get_args(annotation)
     if origin in (Union, UnionType):
         [inner] = [a for a in args if a is not type(None)]
         return arrow_type(inner)
+    if origin is Literal:  # a fixed set of values of one type
+        return _SCALARS[type(args[0])]
     if origin is list:
         return pa.list_(arrow_type(args[0]))
     if origin is dict:

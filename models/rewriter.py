@@ -1,0 +1,103 @@
+"""The learned rewriter: a tagger over the scoring model's own token states.
+
+For each word of a flagged sentence it predicts whether the word stays and which phrase, from a
+vocabulary mined from the rewrite pairs, goes before it (:mod:`hypecheck.models.edits`). A candidate
+may only make edits that editors made in the pairs ("shows" -> "suggests", "can" -> "may", dropping
+"landmark"): the tagger decides where, the editors' edits decide what, which keeps rewrites whole. It reads
+the encoder's states of the sentence in its context, so "in mice" can come from the paragraph
+before. Its weights are a small MLP kept in the bundle (``rewriter.json`` and
+``rewriter.safetensors``; ``hypecheck rewriter train`` writes them); a bundle without them is
+rewritten by the rules alone.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from hypecheck.models.edits import Tag, edit_runs, realize
+
+REWRITER_JSON = "rewriter.json"
+REWRITER_WEIGHTS = "rewriter.safetensors"
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
+
+
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+@dataclass
+class Rewriter:
+    """``vocabulary[0]`` is the empty phrase; ``edits`` are the (words, phrase) edits editors made
+    at least twice in the pairs, the only ones a candidate may make; ``preference`` says, per
+    reason, whether the learned edits or the rules were accepted more often on validation."""
+
+    vocabulary: list[str]
+    weights: dict[str, np.ndarray]
+    edits: set[tuple[str, str]]
+    preference: dict[str, str]
+
+    @classmethod
+    def load(cls, directory: Path) -> Rewriter | None:
+        if not (directory / REWRITER_JSON).is_file():
+            return None
+        from safetensors.numpy import load_file
+
+        meta = json.loads((directory / REWRITER_JSON).read_text(encoding="utf-8"))
+        edits = {(words, phrase) for words, phrase in meta["edits"]}
+        return cls(
+            meta["vocabulary"], load_file(directory / REWRITER_WEIGHTS), edits, meta.get("preference", {})
+        )
+
+    def save(self, directory: Path, **meta: object) -> None:
+        from safetensors.numpy import save_file
+
+        save_file(self.weights, directory / REWRITER_WEIGHTS)
+        record = {
+            "vocabulary": self.vocabulary,
+            "edits": sorted(self.edits),
+            "preference": self.preference,
+            **meta,
+        }
+        (directory / REWRITER_JSON).write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+
+    def tag_scores(self, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log-probabilities per word: of keeping it (n, 2: delete, keep) and of each phrase (n, V)."""
+        w = self.weights
+        hidden = _gelu(states @ w["hidden.weight"].T + w["hidden.bias"])
+        keep = hidden @ w["keep.weight"].T + w["keep.bias"]
+        phrase = hidden @ w["phrase.weight"].T + w["phrase.bias"]
+        return _log_softmax(keep), _log_softmax(phrase)
+
+    def candidates(self, text: str, states: np.ndarray, limit: int = 3) -> list[str]:
+        """Up to ``limit`` rewrites, likeliest first: the best tags, then each with the one change
+        that costs the least probability."""
+        keep, phrase = self.tag_scores(states)
+        best_keep, best_phrase = keep.argmax(1), phrase.argmax(1)
+        changes = []  # (cost, word, keep, phrase)
+        for i in range(len(best_keep)):
+            changes.append(
+                (keep[i, best_keep[i]] - keep[i, 1 - best_keep[i]], i, 1 - best_keep[i], best_phrase[i])
+            )
+            second = np.argsort(phrase[i])[-2]
+            changes.append((phrase[i, best_phrase[i]] - phrase[i, second], i, best_keep[i], second))
+        options = [(best_keep, best_phrase)]
+        for _, i, k, p in sorted(changes)[: limit * 2]:
+            keeps, phrases = best_keep.copy(), best_phrase.copy()
+            keeps[i], phrases[i] = k, p
+            options.append((keeps, phrases))
+        out: list[str] = []
+        for keeps, phrases in options:
+            tags = [Tag(keep=bool(k), phrase=self.vocabulary[p]) for k, p in zip(keeps, phrases, strict=True)]
+            if not all(edit in self.edits for edit in edit_runs(text, tags)):  # only edits editors made
+                continue
+            rewrite = realize(text, tags)
+            if rewrite and rewrite != text.strip() and rewrite not in out:
+                out.append(rewrite)
+        return out[:limit]

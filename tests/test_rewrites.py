@@ -1,0 +1,129 @@
+"""Rewrites: the pairs they learn from, the edits, the facts they keep, the check before one is offered."""
+
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypecheck.models.edits import Tag, realize, tags_for, words
+from hypecheck.models.facts import facts, keeps_facts
+from hypecheck.models.labels import REASONS
+from hypecheck.models.rewriter import Rewriter
+from hypecheck.models.scoring import ScoreOptions, score_documents
+from hypecheck.models.suggestions import advice, suggest_all
+from hypecheck.training.rewrite_pairs import REWRITES_DIR, apply_edits, load_pairs
+from hypecheck.training.splits import split_of
+
+from tests.conftest import SHARED_DATA
+from tests.stand_in import keyword_predictor
+
+
+@pytest.fixture(scope="module")
+def pairs():
+    return load_pairs(SHARED_DATA, "headline+previous")
+
+
+def test_there_are_enough_pairs_for_every_reason_and_the_test_split_is_kept_apart(pairs):
+    assert len(pairs) >= 2000
+    train = [p for p in pairs if p.split == "train"]
+    counts = Counter(r for p in train for r in p.reasons)
+    assert set(counts) == set(REASONS)
+    assert min(counts.values()) >= 100
+    assert {p.split for p in pairs} == {"train", "validation", "test"}
+    real = [p for p in pairs if p.kind == "real"]
+    assert len(real) >= 600 and all(p.target != p.source for p in real)
+
+
+def test_real_rewrites_are_stored_as_edits_without_the_sentence():
+    rows = [json.loads(line) for line in (REWRITES_DIR / "real.jsonl").read_text().splitlines()]
+    assert rows and all(set(row) == {"id", "sha", "edits"} for row in rows)
+    assert split_of(rows[0]["id"].split("@")[0]) in {"train", "validation", "test"}
+    assert apply_edits("It cures cancer.", [[3, 8, "may help treat"]]) == "It may help treat cancer."
+
+
+def test_tags_turn_each_overclaim_into_its_rewrite(pairs):
+    tagged = [(p, tags_for(p.source, p.target)) for p in pairs if p.target]
+    usable = [(p, tags) for p, tags in tagged if tags is not None]
+    assert len(usable) >= 0.9 * len(tagged)
+    exact = sum(realize(p.source, tags) == p.target.strip() for p, tags in usable)
+    assert exact >= 0.95 * len(usable)
+
+
+def test_an_edit_after_the_last_word_has_no_tag():
+    assert tags_for("It works", "It works, in mice") is None
+    assert realize("It works.", [Tag(), Tag(keep=False, phrase="may help"), Tag()]) == "It may help."
+
+
+def test_facts_are_numbers_and_names_outside_title_case():
+    sentence = "In 12 mice, the Karolinska team cut tumour growth by 30%."
+    assert facts(sentence) == {"12", "30", "Karolinska"}
+    assert keeps_facts(sentence, "In 12 mice, the Karolinska team saw 30% slower tumour growth.")
+    assert not keeps_facts(sentence, "In mice, the Karolinska team saw slower tumour growth.")
+    assert facts("Gene Therapy Cures Adult Leukemia") == set()
+    invented = "In 12 mice, the Karolinska team cut tumour growth by 30% in a trial of 200 people."
+    assert not keeps_facts(sentence, invented)
+    assert keeps_facts(sentence, invented, context="The trial of 200 people follows.")
+
+
+def test_advice_names_what_the_sentence_lacks():
+    [causal] = advice("Coffee prevents cancer.", ["causal"])
+    assert "kind of study" in causal
+    [general] = advice("Coffee drinkers had less cancer in a survey of 4,000 adults.", ["causal"])
+    assert "kind of study" not in general and "was linked to" in general
+    [safety] = advice("The tea is safe for everyone.", ["safety"])
+    assert "harms" in safety
+
+
+def test_a_rewrite_is_offered_only_when_the_model_no_longer_calls_it_an_overclaim():
+    predictor = keyword_predictor()
+    rule = ScoreOptions().rule(predictor.info)
+    items = [
+        ("This miracle pill lowered blood pressure in 40 adults.", None, ["sensational"]),
+        ("This miracle pill proves it works.", None, ["certainty"]),  # the rule keeps "miracle"
+    ]
+    fixed, unfixed = suggest_all(predictor, items, rule)
+    assert fixed.rewrite == "This pill lowered blood pressure in 40 adults."
+    assert fixed.rewrite_source == "rules" and fixed.rewrite_p_overclaim < 0.5
+    assert unfixed.rewrite is None and unfixed.advice
+
+
+def test_a_candidate_that_drops_a_fact_is_not_offered():
+    predictor = keyword_predictor()
+    rule = ScoreOptions().rule(predictor.info)
+    hidden = np.zeros((4, 3), np.float32)
+    hidden[0, 0] = 1.0  # the first word (state [1, 0, 0]) lights the phrase
+    phrase = np.zeros((2, 4), np.float32)
+    phrase[1, 0] = 10.0
+    weights = {
+        "hidden.weight": hidden,
+        "hidden.bias": np.zeros(4, np.float32),
+        "keep.weight": np.zeros((2, 4), np.float32),
+        "keep.bias": np.array([5.0, 0.0], np.float32),  # delete every word
+        "phrase.weight": phrase,
+        "phrase.bias": np.array([0.0, -4.0], np.float32),
+    }
+    text = "This miracle pill cut pain by 40%."
+
+    def states(text):
+        found = np.zeros((len(words(text)), 3), np.float32)
+        found[0, 0] = 1.0
+        return found
+
+    everything = (" ".join(w.bare.lower() for w in words(text)), "It may help.")
+    predictor.rewriter = Rewriter(["", "It may help."], weights, {everything}, {})
+    predictor.word_states = lambda texts, contexts: [states(t) for t in texts]
+    assert predictor.rewriter.candidates(text, states(text))[0] == "It may help."
+    predictor.rewriter.edits = set()  # an edit no editor made is never proposed
+    assert predictor.rewriter.candidates(text, states(text)) == []
+    predictor.rewriter.edits = {everything}
+    [suggestion] = suggest_all(predictor, [(text, None, ["sensational"])], rule)
+    assert suggestion.rewrite == "This pill cut pain by 40%." and suggestion.rewrite_source == "rules"
+
+
+def test_every_door_gets_rewrites_from_the_scoring_core():
+    predictor = keyword_predictor()
+    [document] = score_documents(predictor, ["A miracle cure lowered pain in 30 adults. Rain fell."])
+    flagged, calm = document.sentences
+    assert flagged.suggestion.rewrite == "Cure lowered pain in 30 adults."
+    assert flagged.suggestion.rewrite_p_overclaim < 0.5
+    assert calm.suggestion is None
