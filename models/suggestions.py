@@ -85,7 +85,7 @@ _REWRITES: dict[str, list[tuple[str, str]]] = {
     "safety": [
         (
             r"\b(is|are) (completely |entirely |perfectly )?safe\b",
-            r"\1 not known to be safe without trial data",
+            r"\1 not yet shown in trials to be safe",
         ),
         (r"\bno side[- ]effects\b", "side effects not yet measured"),
         (r"\b(natural|plant-based|herbal),? so\b", r"\1, but"),

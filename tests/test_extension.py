@@ -24,7 +24,11 @@ CHUNK_CHARS = int(re.search(r"CHUNK_CHARS = (\d+)", (EXTENSION / "content" / "ma
 PARAGRAPHS = [line.removeprefix("# ") for line in SAMPLE.read_text().splitlines() if line.strip()]
 # The pill is one code point to the server and two UTF-16 units to the page: offsets must be converted.
 ADDED = "This miracle supplement \N{PILL} cures anxiety in every patient who takes it."
-HOSTILE_SENTENCE = 'This miracle pill <img src=x onerror="window.__pwned = 1"> cures everyone, guaranteed.'
+# Its rewrite (checked by the test server's model) carries the markup into the tooltip.
+HOSTILE_SENTENCE = (
+    'Because the extract <img src=x onerror="window.__pwned = 1"> is entirely natural, '
+    "it is safe to take alongside any medication."
+)
 
 
 def article(paragraphs: list[str], extra: str = "") -> str:
@@ -214,15 +218,31 @@ def test_opted_in_site_gets_its_overclaims_highlighted(api, pages, browser):
     assert len(sent) == 1 and sent[0]["text"] == "\n\n".join(PARAGRAPHS)  # no navigation, no hidden text
     assert sent[0]["options"]["overclaim_threshold"] == threshold
 
-    sentence = next(s for s in own["sentences"] if s["text"] == expected[0])
-    hover(page, expected[0])
+    # The tooltip shows what the server answers at the options' threshold: a checked rewrite where one
+    # passed, the advice alone where none did.
+    answer = httpx.post(
+        f"{api}/v1/score",
+        json={"text": "\n\n".join(PARAGRAPHS), "options": {"overclaim_threshold": threshold}},
+        timeout=60,
+    ).json()["sentences"]
+    shown = {s["text"]: s for s in answer if s["text"] in expected}
+    with_rewrite = [s for s in shown.values() if s["suggestion"]["rewrite"]]
+    advice_only = [s for s in shown.values() if not s["suggestion"]["rewrite"]]
+    assert with_rewrite and advice_only
     tooltip = page.locator("hypecheck-tooltip")
-    assert (
-        tooltip.locator(".verdict").text_content() == f"overclaim, probability {sentence['p_overclaim']:.2f}"
-    )
-    reasons = tooltip.locator("li").all_text_contents()
-    assert any(name.replace("_", " ") in " ".join(reasons) for name in sentence["reasons"])
-    assert tooltip.locator(".rewrite").text_content() == sentence["suggestion"]["rewrite"]
+    for sentence in (with_rewrite[0], advice_only[0]):
+        hover(page, sentence["text"])
+        assert (
+            tooltip.locator(".verdict").text_content()
+            == f"overclaim, probability {sentence['p_overclaim']:.2f}"
+        )
+        reasons = tooltip.locator("li").all_text_contents()
+        assert any(name.replace("_", " ") in " ".join(reasons) for name in sentence["reasons"])
+        assert all(line in reasons for line in sentence["suggestion"]["advice"])
+        rewrite = sentence["suggestion"]["rewrite"]
+        assert tooltip.locator(".rewrite").all_text_contents() == ([rewrite] if rewrite else [])
+        page.mouse.move(0, 0)
+        page.wait_for_selector("hypecheck-tooltip .verdict", state="hidden")
     page.screenshot(path=str(SCREENSHOTS / "extension.png"))
     page.close()
 

@@ -65,6 +65,16 @@ def test_facts_are_numbers_and_names_outside_title_case():
     assert keeps_facts(sentence, invented, context="The trial of 200 people follows.")
 
 
+def test_a_rewrite_leaves_quotations_word_for_word():
+    quoted = "“This will transform care,” said Dr Lee, who led the trial."
+    assert not keeps_facts(quoted, "“This may transform care,” said Dr Lee, who led the trial.")
+    assert keeps_facts(quoted, "“This will transform care,” said Dr Lee, who led the small trial.")
+    cut = "The results show it works,” he said."  # the quotation opened in the sentence before
+    assert not keeps_facts(cut, "The results suggest it works,” he said.")
+    opened = 'She said: "the drug cures the disease in everyone'  # closed in the sentence after
+    assert not keeps_facts(opened, 'She said: "the drug may help some patients')
+
+
 def test_advice_names_what_the_sentence_lacks():
     [causal] = advice("Coffee prevents cancer.", ["causal"])
     assert "kind of study" in causal

@@ -95,7 +95,11 @@ def test_opening_a_word_file_fills_the_draft_and_scores_it(browser, page_server,
 
 def test_emoji_before_a_flagged_sentence_keeps_highlights_and_rewrites_in_place(browser, page_server):
     """JavaScript slices in UTF-16 units: with code-point offsets every span after an emoji shifts."""
-    text = "We loved it 😀🎉 so much.\nThis miracle pill cures everyone, guaranteed!\nThe trial had 40."
+    text = (
+        "We loved it 😀🎉 so much.\n"
+        "Because the extract is entirely natural, it is safe to take alongside any medication.\n"
+        "The trial had 40."
+    )
     expected = httpx.post(f"{page_server}/v1/score", json={"text": text}).json()["sentences"]
     page = check_draft(browser, page_server, text)
     marks = page.locator("#rendered .sentence")

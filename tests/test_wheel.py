@@ -77,7 +77,10 @@ def test_wheel_namespaces_everything_and_carries_its_data(wheel):
     assert "hypecheck/serve/examples/sample_article.md" in names
     assert "hypecheck/serve/web/index.html" in names and "hypecheck/training/configs/smoke.yaml" in names
     binaries = [name for name in names if name.endswith((".safetensors", ".onnx", ".db"))]
-    assert binaries == ["hypecheck/models/champion/delta.safetensors"]  # the shipped champion alone
+    assert sorted(binaries) == [  # the shipped champion alone: its fine-tuned weights and its rewriter
+        "hypecheck/models/champion/delta.safetensors",
+        "hypecheck/models/champion/rewriter.safetensors",
+    ]
     assert "hypecheck/models/champion/record.json" in names
 
 

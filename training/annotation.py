@@ -17,9 +17,23 @@ from hypecheck.models.labels import LabelledUnit, text_hash
 from hypecheck.models.sentences import split_sentences
 from hypecheck.training.articles import Article, all_articles, articles_by_id
 from hypecheck.training.paths import REPO_ROOT
+from hypecheck.training.splits import split_of
 
 REAL_ANNOTATIONS = REPO_ROOT / "data" / "annotations" / "real_sentences.jsonl"
 SECOND_PASS = REPO_ROOT / "data" / "annotations" / "second_pass.jsonl"
+FLAGGED_TEST = REPO_ROOT / "data" / "annotations" / "flagged_test.jsonl"
+BLIND_TEST = REPO_ROOT / "data" / "annotations" / "blind_test.jsonl"
+BLIND_QUOTAS = {"fakehealth_story": 25, "fakehealth_release": 25, "cardiff": 25}
+ACTIVE_ROUND = "active_round_{}.jsonl"  # a round of active learning (training.active_learning)
+
+
+def real_annotation_files() -> list[Path]:
+    """The files of annotated real units that train: the first random sample, then each round of
+    active learning."""
+    rounds = sorted(REAL_ANNOTATIONS.parent.glob(ACTIVE_ROUND.format("*")))
+    return [p for p in [REAL_ANNOTATIONS, *rounds] if p.exists()]
+
+
 MIN_UNITS, MAX_UNITS = 5, 80
 QUOTAS = {"fakehealth_story": 130, "fakehealth_release": 45, "cardiff": 80}
 SOURCE_REGISTER = {"fakehealth_story": "news", "fakehealth_release": "press_release", "cardiff": "news"}
@@ -141,6 +155,11 @@ def load_real_units(data_dir: Path, path: Path = REAL_ANNOTATIONS) -> list[Label
     return units
 
 
+def load_all_real_units(data_dir: Path) -> list[LabelledUnit]:
+    """Every annotated real unit that trains (:func:`real_annotation_files`)."""
+    return [u for path in real_annotation_files() for u in load_real_units(data_dir, path)]
+
+
 def seed_article_ids(seed_file: Path) -> set[str]:
     """Articles already labelled in the calibration seed, kept out of our sample."""
     if not seed_file.exists():
@@ -151,6 +170,24 @@ def seed_article_ids(seed_file: Path) -> set[str]:
 def prepare(data_dir: Path, out_dir: Path, n_batches: int, seed_file: Path) -> list[Path]:
     """Sample articles and write the annotation work batches (not committed: they hold corpus text)."""
     articles = sample_articles(all_articles(data_dir), exclude=seed_article_ids(seed_file))
+    return write_batches(articles, out_dir, n_batches)
+
+
+def annotated_article_ids(seed_file: Path) -> set[str]:
+    """Every article that the calibration seed or any of our annotation files already touches."""
+    files = [*real_annotation_files(), FLAGGED_TEST, BLIND_TEST]
+    return seed_article_ids(seed_file) | {
+        row["article"] for f in files if f.exists() for row in read_jsonl(f)
+    }
+
+
+def prepare_blind(
+    data_dir: Path, out_dir: Path, n_batches: int, seed_file: Path, seed: int = 2026
+) -> list[Path]:
+    """Draw the blind test articles: whole test-split articles never annotated before, so that no
+    training, self-training (train split only) or model selection has read them."""
+    pool = [a for a in all_articles(data_dir) if split_of(a.id) == "test"]
+    articles = sample_articles(pool, exclude=annotated_article_ids(seed_file), seed=seed, quotas=BLIND_QUOTAS)
     return write_batches(articles, out_dir, n_batches)
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from hypecheck.models.settings import Settings
 from hypecheck.training.paths import SharedDataMissing
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from hypecheck.models.prediction import Predictor
 
 data_app = typer.Typer(help="Inspect the labelled data.", no_args_is_help=True)
 console = Console()
@@ -60,22 +64,23 @@ def stats(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when a corpus threshold is not met."),
 ) -> None:
     """Counts per label, topic, register and source for our data (and the shared corpora)."""
-    from hypecheck.training.annotation import REAL_ANNOTATIONS, load_real_units
-    from hypecheck.training.corpus import load_written_units, to_rows
+    from hypecheck.training.annotation import load_all_real_units
+    from hypecheck.training.corpus import load_document_units, load_written_units, to_rows
     from hypecheck.training.stats import counts, real_thresholds, written_thresholds
 
     settings = Settings()
     written = load_written_units()
     _print_counts("Written corpus (data/written)", counts(to_rows(written)), len(written))
     ok = _print_thresholds("Written corpus thresholds", written_thresholds(written))
-    if REAL_ANNOTATIONS.exists():
-        try:
-            real = load_real_units(settings.shared_data_dir)
-        except SharedDataMissing as missing:
-            console.print(f"[yellow]real-sentence annotations: text not rebuilt: {missing}[/]")
-        else:
-            _print_counts("Annotated real sentences (hashes verified)", counts(to_rows(real)), len(real))
-            ok &= _print_thresholds("Real-sentence thresholds", real_thresholds(real))
+    documents = load_document_units()
+    _print_counts("Written documents (data/documents)", counts(to_rows(documents)), len(documents))
+    try:
+        real = load_all_real_units(settings.shared_data_dir)
+    except SharedDataMissing as missing:
+        console.print(f"[yellow]real-sentence annotations: text not rebuilt: {missing}[/]")
+    else:
+        _print_counts("Annotated real sentences (hashes verified)", counts(to_rows(real)), len(real))
+        ok &= _print_thresholds("Real-sentence thresholds", real_thresholds(real))
     if shared:
         from hypecheck.training.shared_corpora import CORPORA
 
@@ -183,6 +188,12 @@ def evaluate(
     ),
     disable_reason: list[str] = typer.Option([], help="A reason not to flag (repeatable)."),
     reports: Path | None = typer.Option(None, help="Folder for the report (default: the home's reports/)."),
+    blind: bool = typer.Option(
+        False,
+        "--blind",
+        help="Score the locked blind test set instead, once per model (a model scored before gets its "
+        "recorded result); the model's own thresholds only.",
+    ),
 ) -> None:
     """Evaluate a model on every held-out set through the scoring path; write a report and every
     scored sentence (NAME.predictions.jsonl)."""
@@ -212,6 +223,11 @@ def evaluate(
     except (ModelNotFound, FileNotFoundError, LabelError, ValueError) as error:
         console.print(f"[red]hypecheck evaluate: {error}[/]")
         raise typer.Exit(2) from None
+    if blind:
+        _evaluate_blind(
+            predictor, settings, name, reports, overridden=bool(data or overclaim_threshold or disable_reason)
+        )
+        return
     if data is None:
         # the held-out sets built as the model reads them (with its context mode)
         train_config = load_config(config, {"context": predictor.info.context}, settings)
@@ -222,6 +238,41 @@ def evaluate(
     title = f"{predictor.info.name} {predictor.info.version}"
     console.print(_metrics_table(title, [(predictor.info.kind, n, m) for n, m in metrics.items()]))
     console.print(f"report: {report}")
+
+
+def _evaluate_blind(
+    predictor: Predictor, settings: Settings, name: str, reports: Path | None, *, overridden: bool
+) -> None:
+    """Score the blind test once for this model and record it; print the recorded result after."""
+    from hypecheck.training.blind import blind_examples, record, recorded
+    from hypecheck.training.evaluate import evaluate as run_evaluation
+    from hypecheck.training.evaluate import write_report
+
+    if overridden:
+        console.print(
+            "[red]hypecheck evaluate --blind: the blind set takes the model as it is (no --data, "
+            "--overclaim-threshold or --disable-reason)[/]"
+        )
+        raise typer.Exit(2)
+    earlier = recorded(predictor.info)
+    if earlier is None:
+        try:
+            sets = {"blind_test": blind_examples(settings.shared_data_dir, predictor.info.context)}
+        except SharedDataMissing as missing:
+            console.print(f"[red]hypecheck evaluate --blind: {missing}[/]")
+            raise typer.Exit(2) from None
+        metrics, predictions = run_evaluation(predictor, sets)
+        report = write_report(
+            f"{name}-blind", predictor, sets, metrics, predictions, reports or settings.reports_dir
+        )
+        earlier = record(predictor.info, metrics["blind_test"])
+        console.print(f"report: {report}")
+    else:
+        console.print(
+            f"[yellow]scored on the blind set before ({earlier['scored_at']}); its recorded result:[/]"
+        )
+    title = f"{predictor.info.name} {predictor.info.version} (blind, {earlier['model']})"
+    console.print(_metrics_table(title, [(predictor.info.kind, "blind_test", earlier["metrics"])]))
 
 
 rewriter_app = typer.Typer(help="The learned rewriter: train it, measure it.", no_args_is_help=True)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from hypecheck.models.context import BUDGET, Budget, sentence_contexts
 from hypecheck.models.labels import LabelledUnit
 from hypecheck.training.config import TrainConfig
-from hypecheck.training.corpus import load_own_units
+from hypecheck.training.corpus import DOCUMENT_SOURCE, load_own_units
 from hypecheck.training.examples import Example, from_unit
 from hypecheck.training.paths import SharedDataMissing
 from hypecheck.training.self_training import pseudo_examples
@@ -25,9 +25,9 @@ from hypecheck.training.splits import split_of
 
 log = logging.getLogger(__name__)
 REAL_SOURCES = frozenset({"fakehealth_story", "fakehealth_release", "cardiff"})
-# Sources whose units are whole articles' sentences in reading order (the seed's real half too),
-# so each unit's article context can be rebuilt from its neighbours.
-ARTICLE_SOURCES = REAL_SOURCES | {"seed_fakehealth"}
+# Sources whose units are whole articles' sentences in reading order (the seed's real half and our
+# written documents too), so each unit's article context can be rebuilt from its neighbours.
+ARTICLE_SOURCES = REAL_SOURCES | {"seed_fakehealth", DOCUMENT_SOURCE}
 
 
 def _shared_units(config: TrainConfig) -> list[LabelledUnit]:

@@ -21,6 +21,7 @@ from hypecheck.models.results import SentenceScore
 from hypecheck.models.scoring import ScoreOptions, score_units_with_probabilities
 from hypecheck.models.verdicts import VerdictRule
 from hypecheck.training.config import TrainConfig
+from hypecheck.training.corpus import DOCUMENT_SOURCE
 from hypecheck.training.dataset import REAL_SOURCES, with_context
 from hypecheck.training.examples import Example, from_unit
 from hypecheck.training.metrics import compute, reliability_bins
@@ -32,8 +33,9 @@ def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> di
     """Named held-out sets for a run; sets whose data is absent are left out."""
     test = splits["test"]
     sets = {
-        "ours_test": [e for e in test if e.source not in REAL_SOURCES and e.verdict >= 0],
+        "ours_test": [e for e in test if e.source not in REAL_SOURCES | {DOCUMENT_SOURCE} and e.verdict >= 0],
         "real_test": [e for e in test if e.source in REAL_SOURCES],
+        "documents_test": [e for e in test if e.source == DOCUMENT_SOURCE],
     }
     try:
         from hypecheck.models.labels import LabelledUnit

@@ -24,7 +24,7 @@ from pathlib import Path
 from hypecheck.models.context import sentence_contexts
 from hypecheck.models.labels import LabelledUnit, text_hash
 from hypecheck.models.sentences import split_sentences
-from hypecheck.training.annotation import AnnotationDrift, load_real_units, read_jsonl
+from hypecheck.training.annotation import FLAGGED_TEST, AnnotationDrift, load_real_units, read_jsonl
 from hypecheck.training.articles import articles_by_id
 from hypecheck.training.corpus import load_written_units
 from hypecheck.training.dataset import with_context
@@ -33,7 +33,6 @@ from hypecheck.training.paths import REPO_ROOT, SharedDataMissing
 from hypecheck.training.splits import split_of
 
 REWRITES_DIR = REPO_ROOT / "data" / "rewrites"
-FLAGGED_TEST = REPO_ROOT / "data" / "annotations" / "flagged_test.jsonl"
 log = logging.getLogger(__name__)
 
 
