@@ -12,10 +12,10 @@ from hypecheck.training import blind
 from hypecheck.training.annotation import (
     BLIND_TEST,
     FLAGGED_TEST,
-    REAL_ANNOTATIONS,
     article_units,
     load_real_units,
     read_jsonl,
+    real_annotation_files,
     seed_article_ids,
 )
 from hypecheck.training.articles import articles_by_id
@@ -45,7 +45,8 @@ def test_blind_set_is_whole_unseen_test_split_articles_labelled_twice():
     assert len(units) == len(rows) >= 1500
     articles = {row["article"] for row in rows}
     assert all(split_of(a) == "test" for a in articles)  # never in training or self-training
-    elsewhere = {row["article"] for path in (REAL_ANNOTATIONS, FLAGGED_TEST) for row in read_jsonl(path)}
+    annotated = [*real_annotation_files(), FLAGGED_TEST]
+    elsewhere = {row["article"] for path in annotated for row in read_jsonl(path)}
     assert not articles & (elsewhere | seed_article_ids(SEED_FILE))
     texts = articles_by_id(SHARED_DATA)
     per_article = Counter(row["article"] for row in rows)
