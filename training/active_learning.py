@@ -89,16 +89,19 @@ def choose(ranked: Sequence[Ranked], units: int, seed: int) -> list[tuple[Ranked
     (``ranked``), then RANDOM_SHARE of the units drawn at random from the rest (``random``)."""
     rng = random.Random(seed)
     chosen: list[tuple[Ranked, str]] = []
+    total = 0
     for r in ranked:
-        if sum(c.units for c, _ in chosen) >= units * (1 - RANDOM_SHARE):
+        if total >= units * (1 - RANDOM_SHARE):
             break
         chosen.append((r, "ranked"))
+        total += r.units
     rest = list(ranked[len(chosen) :])
     rng.shuffle(rest)
     for r in rest:
-        if sum(c.units for c, _ in chosen) >= units:
+        if total >= units:
             break
         chosen.append((r, "random"))
+        total += r.units
     return chosen
 
 

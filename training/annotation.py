@@ -126,9 +126,10 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_real_units(data_dir: Path, path: Path = REAL_ANNOTATIONS) -> list[LabelledUnit]:
-    """Rebuild the annotated real sentences from the shared corpora in ``data_dir``, checking every hash."""
-    rows = read_jsonl(path)
+def load_real_units(data_dir: Path, *paths: Path) -> list[LabelledUnit]:
+    """Rebuild the annotated real sentences of ``paths`` (default: the first random sample) from the
+    shared corpora in ``data_dir``, read once for all of them, checking every hash."""
+    rows = [row for path in paths or (REAL_ANNOTATIONS,) for row in read_jsonl(path)]
     articles = articles_by_id(data_dir)
     units = []
     for row in rows:
@@ -157,7 +158,8 @@ def load_real_units(data_dir: Path, path: Path = REAL_ANNOTATIONS) -> list[Label
 
 def load_all_real_units(data_dir: Path) -> list[LabelledUnit]:
     """Every annotated real unit that trains (:func:`real_annotation_files`)."""
-    return [u for path in real_annotation_files() for u in load_real_units(data_dir, path)]
+    files = real_annotation_files()
+    return load_real_units(data_dir, *files) if files else []
 
 
 def seed_article_ids(seed_file: Path) -> set[str]:

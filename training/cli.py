@@ -225,7 +225,11 @@ def evaluate(
         raise typer.Exit(2) from None
     if blind:
         _evaluate_blind(
-            predictor, settings, name, reports, overridden=bool(data or overclaim_threshold or disable_reason)
+            predictor,
+            settings,
+            name,
+            reports,
+            overridden=data is not None or overclaim_threshold is not None or bool(disable_reason),
         )
         return
     if data is None:

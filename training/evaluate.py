@@ -28,12 +28,15 @@ from hypecheck.training.metrics import compute, reliability_bins
 from hypecheck.training.paths import SharedDataMissing
 from sklearn.metrics import confusion_matrix
 
+# ``ours_test`` is our written sentences: real articles and written documents have sets of their own.
+SOURCES_WITH_OWN_SETS = REAL_SOURCES | {DOCUMENT_SOURCE}
+
 
 def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> dict[str, list[Example]]:
     """Named held-out sets for a run; sets whose data is absent are left out."""
     test = splits["test"]
     sets = {
-        "ours_test": [e for e in test if e.source not in REAL_SOURCES | {DOCUMENT_SOURCE} and e.verdict >= 0],
+        "ours_test": [e for e in test if e.source not in SOURCES_WITH_OWN_SETS and e.verdict >= 0],
         "real_test": [e for e in test if e.source in REAL_SOURCES],
         "documents_test": [e for e in test if e.source == DOCUMENT_SOURCE],
     }
