@@ -56,7 +56,7 @@ splitter-bench: setup ## Re-measure the sentence-splitter candidates (writes dat
 	$(BIN)/python -m hypecheck.training.splitter_benchmark
 
 batch-bench: setup ## Batch-score all FakeHealth articles, against a naive loop (writes reports/batch/)
-	$(BIN)/python -m benchmarks.batch_bench
+	$(BIN)/python -m benchmarks.batch_bench $(if $(MODEL),--model $(MODEL)) $(if $(REWRITES),--rewrites)
 
 soak: setup ## 60 s at 32 clients, clean then with 10% hostile bodies: 5xx, memory, p99 (reports/soak.json)
 	nice $(BIN)/python -m benchmarks.soak $(if $(MODEL),--model $(MODEL))

@@ -182,6 +182,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         level="article",
         fields=FIELDS,
         chunk_size=args.chunk_size,
+        rewrites=args.rewrites,
     )
     for leftover in (output, job.errors_path, job.checkpoint_path):
         leftover.unlink(missing_ok=True)
@@ -199,6 +200,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     batch = {
         "files": len(files),
         "chunk_size": args.chunk_size,
+        "rewrites": args.rewrites,
         "articles": stats.articles,
         "sentences": stats.sentences,
         "errors": stats.errors,
@@ -260,6 +262,7 @@ def main() -> None:
         "--naive-articles", type=int, default=150, help="Articles for the naive loop (0: skip it)"
     )
     parser.add_argument("--chunk-size", type=int, default=128)
+    parser.add_argument("--rewrites", action="store_true", help="Crawl with checked rewrites, as --rewrites")
     parser.add_argument("--out", type=Path, help="Output folder (default: batch/ in the reports folder)")
     result = run(parser.parse_args())
     print(_markdown(result))

@@ -11,14 +11,14 @@ import hashlib
 import json
 import os
 import queue
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from hypecheck.models.bundle import BUNDLE_FILE, WEIGHTS, BundleInfo, bundle_hash
-from hypecheck.models.prediction import EncoderPredictor, Item
+from hypecheck.models.prediction import EncoderPredictor, Item, T, TokenStates
 from hypecheck.models.rewriter import Rewriter
 
 ONNX_FP32 = "model.onnx"
@@ -124,14 +124,14 @@ class OnnxPredictor(EncoderPredictor):
         feed, _ = self._feed(batch)
         return dict(zip(OUTPUTS, self._run(list(OUTPUTS), feed), strict=True))
 
-    def _token_states(self, item: Item) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]] | None:
+    def _batch_states(self, batch: list[Item]) -> list[TokenStates] | None:
         if not self._has_states:
             return None
-        feed, [encoding] = self._feed([item])
+        feed, encodings = self._feed(batch)
         [states] = self._run([TOKEN_STATES], feed)
-        return states[0], encoding.offsets, encoding.sequence_ids
+        return [(row, e.offsets, e.sequence_ids) for row, e in zip(states, encodings, strict=True)]
 
-    def _map_batches(self, batches: list[list[Item]]) -> Iterable[dict[str, np.ndarray]]:
+    def _map_batches(self, work: Callable[[list[Item]], T], batches: list[list[Item]]) -> Iterable[T]:
         if self._pool is None or len(batches) < 2:
-            return map(self._heads, batches)
-        return self._pool.map(self._heads, batches)
+            return map(work, batches)
+        return self._pool.map(work, batches)

@@ -7,9 +7,9 @@ implementation to reach the interface.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 from hypecheck.models.bundle import BundleInfo
@@ -30,6 +30,9 @@ class Probabilities:
 
 Contexts = Sequence[str | None] | None  # per sentence, its article context (models.context)
 Item = tuple[str, str | None]  # a sentence and its context
+# a sentence's last token states, each token's character span, each token's segment (None: special)
+TokenStates = tuple[np.ndarray, list[tuple[int, int]], list[int | None]]
+T = TypeVar("T")
 
 
 class Predictor(Protocol):
@@ -71,25 +74,35 @@ class EncoderPredictor:
         """Head logits of one batch."""
         raise NotImplementedError
 
-    def _map_batches(self, batches: list[list[Item]]) -> Iterable[dict[str, np.ndarray]]:
-        """Head logits of each batch, in order: one after another unless a runtime can do better."""
-        return map(self._heads, batches)
+    def _batch_states(self, batch: list[Item]) -> list[TokenStates] | None:
+        """Each sentence's last token states, each token's character span and segment (``None`` for
+        special and padding tokens); ``None`` where the runtime has no states to give."""
+        raise NotImplementedError
 
-    def logits(self, texts: Sequence[str], contexts: Contexts = None) -> dict[str, np.ndarray]:
-        """Raw head outputs in input order (what temperature scaling is fitted on)."""
+    def _map_batches(self, work: Callable[[list[Item]], T], batches: list[list[Item]]) -> Iterable[T]:
+        """``work`` on each batch, results in order: one after another unless a runtime can do better."""
+        return map(work, batches)
+
+    def _sorted(self, texts: Sequence[str], contexts: Contexts) -> tuple[list[list[Item]], np.ndarray]:
+        """Batches of similar length (padding only to their own longest), and the permutation that
+        puts their flattened results back in input order."""
         if contexts is None or not self.info.context:
             contexts = [None] * len(texts)
         items = list(zip(texts, contexts, strict=True))
         order = sorted(range(len(items)), key=lambda i: len(items[i][0]) + len(items[i][1] or ""))
-        outputs: dict[str, list[np.ndarray]] = {"verdict": [], "reasons": [], "claim": []}
         batches = [
             [items[i] for i in order[start : start + self.batch_size]]
             for start in range(0, len(order), self.batch_size)
         ]
-        for heads in self._map_batches(batches):
+        return batches, np.argsort(order)
+
+    def logits(self, texts: Sequence[str], contexts: Contexts = None) -> dict[str, np.ndarray]:
+        """Raw head outputs in input order (what temperature scaling is fitted on)."""
+        batches, inverse = self._sorted(texts, contexts)
+        outputs: dict[str, list[np.ndarray]] = {"verdict": [], "reasons": [], "claim": []}
+        for heads in self._map_batches(self._heads, batches):
             for name, parts in outputs.items():
                 parts.append(heads[name])
-        inverse = np.argsort(order)
         width = {
             "verdict": len(self.info.verdicts),
             "reasons": len(self.info.reasons),
@@ -100,24 +113,21 @@ class EncoderPredictor:
             for name, parts in outputs.items()
         }
 
-    def _token_states(self, item: Item) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]] | None:
-        """One sentence's last token states, each token's character span and segment (``None`` for
-        special tokens); ``None`` where the runtime has no states to give."""
-        raise NotImplementedError
-
     def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> list[np.ndarray] | None:
         """For each sentence, the state of the first token of each of its words (``models.edits``),
-        read in context as the scores are; ``None`` when the runtime gives no states."""
+        read in context as the scores are, in the same length-sorted batches; ``None`` when the
+        runtime gives no states."""
         from hypecheck.models.edits import words
 
-        if contexts is None or not self.info.context:
-            contexts = [None] * len(texts)
-        out = []
-        for text, context in zip(texts, contexts, strict=True):
-            found = self._token_states((text, context))
-            if found is None:
+        batches, inverse = self._sorted(texts, contexts)
+        found: list[TokenStates] = []
+        for states in self._map_batches(self._batch_states, batches):
+            if states is None:
                 return None
-            states, offsets, segments = found
+            found += states
+        out = []
+        for text, k in zip(texts, inverse, strict=True):
+            states, offsets, segments = found[k]
             own = [t for t, segment in enumerate(segments) if segment == 0]
             firsts = []
             for word in words(text):

@@ -22,7 +22,14 @@ from hypecheck.models.bundle import (
     check_no_pickles,
 )
 from hypecheck.models.onnx_predictor import ONNX_INT8, OnnxPredictor, int8_gate_passed
-from hypecheck.models.prediction import Contexts, EncoderPredictor, Item, Predictor, Probabilities
+from hypecheck.models.prediction import (
+    Contexts,
+    EncoderPredictor,
+    Item,
+    Predictor,
+    Probabilities,
+    TokenStates,
+)
 from hypecheck.models.rewriter import Rewriter
 
 
@@ -58,7 +65,10 @@ class TransformerPredictor(EncoderPredictor):
             heads = self.model(**encoded)
         return {name: value.float().numpy() for name, value in heads.items()}
 
-    def _token_states(self, item: Item) -> tuple[np.ndarray, list[tuple[int, int]], list[int | None]]:
+    def _batch_states(self, batch: list[Item]) -> list[TokenStates]:
+        return [self._states(item) for item in batch]  # unpadded: the states rewriters are trained on
+
+    def _states(self, item: Item) -> TokenStates:
         text, context = item
         encoded = self.tokenizer(
             text,

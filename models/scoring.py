@@ -41,6 +41,7 @@ class ScoreOptions:
 
     triggers: bool = True
     suggestions: bool = True
+    rewrites: bool = True  # a checked rewrite beside the advice: one to five more model calls per overclaim
     overclaim_threshold: float | None = None  # None: the bundle's calibrated threshold
     disabled_reasons: frozenset[str] = frozenset()
     # Triggers for this many of a document's likeliest overclaims at most: a long document costs a
@@ -114,7 +115,7 @@ def _suggestions(
         (spans[i][2], contexts[i], [info.reasons[j] for j in np.flatnonzero(decided.reasons[i])])
         for i in rows
     ]
-    return suggest_all(predictor, items, options.rule(info))
+    return suggest_all(predictor, items, options.rule(info), rewrites=options.rewrites)
 
 
 def _scores(

@@ -1,8 +1,9 @@
 """Advice and a checked rewrite for each overclaiming sentence: the one function every door uses.
 
 Rewrites come from two sources: the learned rewriter of the bundle (:mod:`hypecheck.models.rewriter`)
-and one rule set per reason, which swaps the words that overclaim for the wording the label spec
-calls supported ("proves" -> "suggests"). Every candidate is scored by the same model in the same
+and the phrase rules (:mod:`hypecheck.models.phrase_rules`), which rewrite the constructions that
+overclaim into the wording the label spec calls supported ("cuts the risk of" -> "was linked to a
+lower risk of"), weakest edit first. Every candidate is scored by the same model in the same
 context and offered only when it is no longer an overclaim and keeps the sentence's numbers and
 names (:mod:`hypecheck.models.facts`); otherwise the advice stands alone. The advice follows
 HealthNewsReview.org's criteria and names what this sentence lacks: the kind of study, who was
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from hypecheck.models.facts import NUMBER, keeps_facts
+from hypecheck.models.phrase_rules import phrase_candidates, rewrite
 from hypecheck.models.results import Suggestion
 
 if TYPE_CHECKING:
@@ -51,68 +53,6 @@ ADVICE: dict[str, str] = {
     "not only relative ones.",
     "promotional": "Remove the call to action or sales language; state costs and availability neutrally.",
 }
-
-# (pattern, replacement) pairs applied in order; each keeps the sentence grammatical in the common case.
-_REWRITES: dict[str, list[tuple[str, str]]] = {
-    "sensational": [
-        (
-            r"\b(a |an )?(ground-?breaking|revolutionary|game-?chang(ing|er)|miracle|wonder|landmark|"
-            r"remarkable|stunning|astonishing|incredible|amazing|dramatic)\b\s*",
-            "",
-        ),
-        (r"\bcould (revolutioni[sz]e|transform)\b", "may change"),
-        (
-            r"\b(offers?|brings?|gives?) (new )?hope (to|for) (millions|thousands)( of [a-z ]+?)?\b",
-            "may help some",
-        ),
-        (r"\bwill (revolutioni[sz]e|transform)\b", "may change"),
-    ],
-    "certainty": [
-        (r"\bproves?\b", "suggests"),
-        (r"\bproved\b", "suggested"),
-        (r"\bcures?\b", "may help with"),
-        (r"\bguarantee[sd]?\b", "may"),
-        (r"\beliminates?\b", "may reduce"),
-        (r"\bwill\b", "may"),
-        (r"\b(always|completely|definitely)\s+", ""),
-    ],
-    "causal": [
-        (r"\b(slashes|cuts|reduces|lowers|prevents)\b", "was linked to lower"),
-        (r"\b(boosts|increases|raises)\b", "was linked to higher"),
-        (r"\b(causes|leads to)\b", "was linked to"),
-        (r"\bprotects against\b", "was linked to less"),
-    ],
-    "safety": [
-        (
-            r"\b(is|are) (completely |entirely |perfectly )?safe\b",
-            r"\1 not yet shown in trials to be safe",
-        ),
-        (r"\bno side[- ]effects\b", "side effects not yet measured"),
-        (r"\b(natural|plant-based|herbal),? so\b", r"\1, but"),
-    ],
-    "vague_evidence": [
-        (r"\b(numerous|many|countless) (studies|trials)\b", "some studies"),
-        (r"\bresearch (shows|proves)\b", "one study suggested"),
-        (r"\bexperts agree\b", "some experts say"),
-    ],
-    "extrapolation": [],
-    "promotional": [
-        (r"\b(order|call|book|buy|sign up|contact us)( now| today)?[^.!?]*[.!?]?", ""),
-    ],
-}
-
-
-def rewrite(text: str, reasons: list[str]) -> str | None:
-    """A calibrated version of ``text``, or None when no rule applies."""
-    out = text
-    for reason in reasons:
-        for pattern, replacement in _REWRITES.get(reason, []):
-            out = re.sub(pattern, replacement, out, flags=re.I)
-    out = re.sub(r"\s{2,}", " ", out).strip()
-    if out and out[0].islower():
-        out = out[0].upper() + out[1:]
-    return out if out and out != text else None
-
 
 # Per reason: what the sentence should mention, and what to say when it does not.
 MISSING: dict[str, tuple[re.Pattern[str], str]] = {
@@ -169,14 +109,15 @@ def candidates(
     texts, contexts = [t for t, _, _ in items], [c for _, c, _ in items]
     states = predictor.word_states(texts, contexts) if rewriter and items else None
     out = []
-    for k, (text, _, reasons) in enumerate(items):
+    for k, (text, context, reasons) in enumerate(items):
         learned = (
             rewriter.candidates(text, states[k], LEARNED_CANDIDATES)
             if rewriter and states is not None
             else []
         )
-        learned += [r for c in learned if (r := rewrite(c, list(reasons)))]  # the rules on top of the edits
-        ruled = [r] if (r := rewrite(text, list(reasons))) else []
+        # the rules on top of the learned edits
+        learned += [r for c in learned if (r := rewrite(c, reasons, context))]
+        ruled = phrase_candidates(text, reasons, context)
         preference = _preferred(reasons, rewriter.preference if rewriter else {})
         first, second = (learned, ruled) if preference == "learned" else (ruled, learned)
         out.append([(c, "learned" if c in learned else "rules") for c in dict.fromkeys(first + second)])
@@ -216,10 +157,12 @@ def suggest_all(
     predictor: Predictor,
     items: Sequence[tuple[str, str | None, Sequence[str]]],
     rule: VerdictRule,
+    *,
+    rewrites: bool = True,
 ) -> list[Suggestion]:
-    """A suggestion for each overclaim ``(text, context, reasons)``: the advice, and the first
-    candidate rewrite that passes the check (:func:`checked`)."""
-    found = checked(predictor, items, candidates(predictor, items), rule)
+    """A suggestion for each overclaim ``(text, context, reasons)``: the advice, and (unless
+    ``rewrites`` is off) the first candidate rewrite that passes the check (:func:`checked`)."""
+    found = checked(predictor, items, candidates(predictor, items), rule) if rewrites else [None] * len(items)
     return [
         Suggestion(
             advice=advice(text, reasons),

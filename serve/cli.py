@@ -225,6 +225,9 @@ def batch(
     chunk_size: int = typer.Option(128, help="Records scored and committed together."),
     max_chars: int = typer.Option(100_000, help="Longer articles go to the errors file."),
     triggers: bool = typer.Option(False, "--triggers/--no-triggers", help="Find trigger words (slow)."),
+    rewrites: bool = typer.Option(
+        False, "--rewrites/--no-rewrites", help="A checked rewrite beside each overclaim's advice (slower)."
+    ),
     overclaim_threshold: float | None = typer.Option(
         None, help="Override the model's calibrated overclaim threshold."
     ),
@@ -256,6 +259,7 @@ def batch(
             chunk_size=chunk_size,
             max_chars=max_chars,
             triggers=triggers,
+            rewrites=rewrites,
             overclaim_threshold=overclaim_threshold,
             disabled_reasons=frozenset(disable_reason),
         )

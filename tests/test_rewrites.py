@@ -8,6 +8,7 @@ import pytest
 from hypecheck.models.edits import Tag, realize, tags_for, words
 from hypecheck.models.facts import facts, keeps_facts
 from hypecheck.models.labels import REASONS
+from hypecheck.models.phrase_rules import article_for, phrase_candidates, rewrite
 from hypecheck.models.rewriter import Rewriter
 from hypecheck.models.scoring import ScoreOptions, score_documents
 from hypecheck.models.suggestions import advice, suggest_all
@@ -89,7 +90,7 @@ def test_a_rewrite_is_offered_only_when_the_model_no_longer_calls_it_an_overclai
     rule = ScoreOptions().rule(predictor.info)
     items = [
         ("This miracle pill lowered blood pressure in 40 adults.", None, ["sensational"]),
-        ("This miracle pill proves it works.", None, ["certainty"]),  # the rule keeps "miracle"
+        ("It is a miracle that it works.", None, ["certainty"]),  # no rule rewrites "a miracle" (the noun)
     ]
     fixed, unfixed = suggest_all(predictor, items, rule)
     assert fixed.rewrite == "This pill lowered blood pressure in 40 adults."
@@ -134,6 +135,205 @@ def test_every_door_gets_rewrites_from_the_scoring_core():
     predictor = keyword_predictor()
     [document] = score_documents(predictor, ["A miracle cure lowered pain in 30 adults. Rain fell."])
     flagged, calm = document.sentences
-    assert flagged.suggestion.rewrite == "Cure lowered pain in 30 adults."
+    assert flagged.suggestion.rewrite == "A treatment was linked to a reduction in pain in 30 adults."
     assert flagged.suggestion.rewrite_p_overclaim < 0.5
     assert calm.suggestion is None
+
+
+# Phrase rules: sentence, reasons, context -> the candidates, weakest first (sentences made up here).
+PHRASE_CASES = [
+    # causal: the verb and its object become an association, with the amount moved into the phrase
+    (
+        "Coffee prevents dementia, a survey of 3,000 adults found.",
+        ["causal"],
+        None,
+        ["Coffee was linked to a lower risk of dementia, a survey of 3,000 adults found."],
+    ),
+    (
+        "Dark chocolate cuts the risk of stroke by 30%, a cohort of 900 found.",
+        ["causal"],
+        None,
+        ["Dark chocolate was linked to a 30% reduction in the risk of stroke, a cohort of 900 found."],
+    ),
+    (
+        "Smoking increases the risk of death six-fold.",
+        ["causal"],
+        None,
+        ["Smoking was linked to a six-fold higher risk of death."],
+    ),
+    (
+        "Statins reduce deaths from pneumonia.",
+        ["causal"],
+        None,
+        ["Statins were linked to a reduction in deaths from pneumonia."],
+    ),
+    (
+        "Green tea helps prevent cancer.",
+        ["causal"],
+        None,
+        ["Green tea was linked to a lower risk of cancer."],
+    ),
+    (
+        "Eating nuts can reduce the risk of heart disease.",
+        ["causal"],
+        None,
+        [
+            "Eating nuts may reduce the risk of heart disease.",
+            "Eating nuts may be linked to a lower risk of heart disease.",
+        ],
+    ),
+    ("Walking Daily Prevents Gout", ["causal"], None, ["Walking Daily Linked to a Lower Risk of Gout"]),
+    # certainty
+    (
+        "This study proves that fasting works.",
+        ["certainty"],
+        None,
+        ["This study suggests that fasting works."],
+    ),
+    ("The supplement cures insomnia.", ["certainty"], None, ["The supplement may help treat insomnia."]),
+    (
+        "Our strips whiten every tooth in seven days, guaranteed.",
+        ["certainty"],
+        None,
+        ["Our strips whiten every tooth in seven days."],
+    ),
+    ("THE JAB THAT WILL SAVE LIVES", ["certainty"], None, ["THE JAB THAT MAY SAVE LIVES"]),
+    # sensational: the hype goes, the article follows the next word
+    (
+        "An incredible new drug lowered pain in 40 adults.",
+        ["sensational"],
+        None,
+        ["A new drug lowered pain in 40 adults."],
+    ),
+    (
+        "A groundbreaking study found the gel eased itching.",
+        ["sensational"],
+        None,
+        ["A study found the gel eased itching."],
+    ),
+    (
+        "The balm shrank warts, offering hope of new treatments.",
+        ["sensational"],
+        None,
+        ["The balm shrank warts, which may inform future research into treatments."],
+    ),
+    (
+        "This breakthrough could revolutionize dermatology.",
+        ["sensational"],
+        None,
+        [
+            "This new finding could, if confirmed, change dermatology.",
+            "This new finding may improve dermatology.",
+        ],
+    ),
+    (
+        "The results are remarkable!",
+        ["sensational"],
+        None,
+        ["The results are remarkable.", "The results are promising."],
+    ),
+    # safety
+    (
+        "Because the tonic is natural, side effects are minimal.",
+        ["safety"],
+        None,
+        ["The tonic is natural, but natural does not mean risk-free."],
+    ),
+    (
+        "Because the extract is entirely natural, it is safe to take alongside any medication.",
+        ["safety"],
+        None,
+        ["The extract is natural, but natural does not mean risk-free."],
+    ),
+    (
+        "The tea is safe for everyone.",
+        ["safety"],
+        None,
+        ["The tea has not been shown to be safe for everyone."],
+    ),
+    (
+        "The patch is safe and effective.",
+        ["safety"],
+        "In a trial of 80 adults, the patch was worn for a month.",
+        ["The patch was well tolerated and showed benefit in the study."],
+    ),
+    (
+        "Our tonic is made from herbs, so it's completely safe at any dose.",
+        ["safety"],
+        None,
+        ["Our tonic is made from herbs, but that does not make it safe at any dose."],
+    ),
+    (
+        "The earpiece has no side effects.",
+        ["safety"],
+        None,
+        ["The earpiece has not been fully studied for side effects."],
+    ),
+    # extrapolation: the organism the context names
+    (
+        "The drink reverses ageing.",
+        ["extrapolation"],
+        "Researchers gave the drink to old mice for a month.",
+        ["The drink reverses ageing in mice."],
+    ),
+    # vague evidence
+    (
+        "Numerous studies have shown that yoga eases back pain.",
+        ["vague_evidence"],
+        None,
+        ["Some studies suggest that yoga eases back pain."],
+    ),
+    (
+        "Experts agree that sleep is vital.",
+        ["vague_evidence"],
+        None,
+        ["Some experts say that sleep is vital."],
+    ),
+    # promotional: the call to action goes when a claim stays
+    (
+        "Our clinic offers laser therapy for back pain. Book your consultation today!",
+        ["promotional"],
+        None,
+        ["Our clinic offers laser therapy for back pain."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "reasons", "context", "expected"), PHRASE_CASES)
+def test_phrase_rules_rewrite_constructions_weakest_first(text, reasons, context, expected):
+    assert phrase_candidates(text, reasons, context)[: len(expected)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("There is no cure for the common cold.", ["certainty"]),  # "cure" the noun
+        ("The vaccine prevents you from getting sick.", ["causal"]),  # the object is not the outcome
+        ("Budget cuts reduced the number of nurses.", ["causal"]),  # "cuts" the noun
+        ("Scientists say the diet works.", ["vague_evidence"]),  # attributed, left
+        ("Order now.", ["promotional"]),  # nothing would remain
+        ("The drink reverses ageing.", ["extrapolation"]),  # no organism in sight: nothing to add
+        ("If they increase the dose, the pain eases.", ["causal"]),  # a condition, not a claim
+    ],
+)
+def test_a_phrase_rule_that_cannot_apply_cleanly_does_not_fire(text, reasons):
+    assert phrase_candidates(text, reasons) == []
+
+
+def test_phrase_rules_keep_numbers_quotations_and_agreement():
+    [found] = phrase_candidates("Weight training slashes early death risk by 20%", ["causal"])
+    assert found == "Weight training was linked to a 20% reduction in early death risk"
+    assert keeps_facts("Weight training slashes early death risk by 20%", found)
+    quoted = '"This miracle pill cures gout," said Dr Rao.'
+    assert phrase_candidates(quoted, ["certainty", "sensational"]) == []
+    assert article_for("18%") == "an" and article_for("new") == "a" and article_for("unusual") == "an"
+    assert article_for("university") == "a" and article_for("hour") == "an"
+    [plural] = phrase_candidates("Tomatoes protect against prostate cancer.", ["causal"])
+    assert plural == "Tomatoes were linked to a lower risk of prostate cancer."
+
+
+def test_rewrite_is_the_strongest_rule_rewrite_for_the_reasons():
+    assert rewrite("Eating nuts can reduce the risk of heart disease.", ["causal"]) == (
+        "Eating nuts may be linked to a lower risk of heart disease."
+    )
+    assert rewrite("Rain fell.", ["causal"]) is None

@@ -65,14 +65,14 @@ def test_empty_input_scores_nothing():
 
 def test_suggestions_rewrite_toward_the_supported_wording():
     assert rewrite("Coffee prevents dementia, a survey found.", ["causal"]) == (
-        "Coffee was linked to lower dementia, a survey found."
+        "Coffee was linked to a lower risk of dementia, a survey found."
     )
-    assert "may help with" in rewrite("The supplement cures insomnia.", ["certainty"])
+    assert "may help treat" in rewrite("The supplement cures insomnia.", ["certainty"])
     # No rule invents the population a study was done in (the check would refuse it anyway).
     assert rewrite("A compound reverses ageing.", ["extrapolation"]) is None
-    # Whole words only, and nouns stay: deleting one would leave a sentence without its subject.
+    # Whole words only, and a hype noun is replaced, not deleted: that would leave no object.
     assert rewrite("It has seen remarkable breakthroughs in the field.", ["sensational"]) == (
-        "It has seen breakthroughs in the field."
+        "It has seen new findings in the field."
     )
     assert rewrite("Nothing to change here.", ["causal"]) is None
 
@@ -162,3 +162,16 @@ def test_work_units_count_sentences_and_trigger_variants_before_scoring():
     assert work_units([text], ScoreOptions(triggers=False)) == 2
     assert work_units([text], ScoreOptions(triggers=True)) == 2 + 3 + 2
     assert work_units([text, text], ScoreOptions(triggers=True, trigger_sentences=1)) == 2 * (2 + 3)
+
+
+def test_advice_without_rewrites_saves_the_checks_and_the_batch_default_leaves_them_out(tmp_path):
+    from hypecheck.serve.batch import BatchJob
+
+    text = "This miracle tea helps with colds."
+    [checked] = score_documents(keyword_predictor(), [text], ScoreOptions(triggers=False))
+    [advised] = score_documents(keyword_predictor(), [text], ScoreOptions(triggers=False, rewrites=False))
+    assert "miracle" not in checked.sentences[0].suggestion.rewrite
+    assert advised.sentences[0].suggestion.rewrite is None
+    assert advised.sentences[0].suggestion.advice == checked.sentences[0].suggestion.advice != []
+    job = BatchJob(inputs=(tmp_path,), output=tmp_path / "out.jsonl")
+    assert not job.options().rewrites and job.settings()["rewrites"] is False

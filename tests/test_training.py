@@ -171,3 +171,36 @@ def test_self_training_reads_only_train_articles_and_keeps_confident_labels(tran
     }
     excluded = {" ".join(everything[0].text.lower().split())}
     assert everything[0].text not in {e.text for e in pseudo_examples(config, exclude=excluded)}
+
+
+def test_reports_break_sets_down_by_genre_reason_and_page_furniture(tmp_path):
+    from hypecheck.models.labels import REASONS
+    from hypecheck.training.evaluate import by_reason, evaluate, furniture, write_report
+    from hypecheck.training.examples import Example
+
+    from tests.stand_in import keyword_predictor
+
+    def unit(text, verdict, reasons=(), genre=None, furniture=False):
+        multi_hot = tuple(float(r in reasons) for r in REASONS)
+        return Example(
+            text, "written_document", "g", "test", verdict, multi_hot, -1, genre=genre, furniture=furniture
+        )
+
+    examples = [
+        unit("This miracle tea cures colds.", 0, ("sensational",), "supplement_shop"),
+        unit("It is safe for everyone, a miracle.", 0, ("safety",), "clinic"),
+        unit("Nobody can promise it is safe.", 0, ("safety",), "clinic"),
+        unit("The trial enrolled 40 adults.", 1, (), "clinic"),
+        unit("Miracle Wellness", 2, (), "clinic", furniture=True),
+        unit("3 min read", 2, (), "clinic", furniture=True),
+    ]
+    predictor = keyword_predictor()
+    metrics, scored = evaluate(predictor, {"documents_test": examples})
+    reasons = by_reason(examples, scored["documents_test"])
+    assert reasons["sensational"]["recall"] == 1.0
+    assert reasons["safety"]["recall"] == 0.5  # one of its two overclaims says "miracle"
+    assert set(reasons) == {"sensational", "safety"}
+    assert furniture(examples, scored["documents_test"]) == {"n": 2.0, "flagged": 1.0}
+    report = write_report("t", predictor, {"documents_test": examples}, metrics, scored, tmp_path).read_text()
+    assert "## documents_test by genre" in report and "| clinic | 5 |" in report
+    assert "Page furniture: 1 of 2 units flagged as overclaims." in report

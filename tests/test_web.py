@@ -96,8 +96,8 @@ def test_opening_a_word_file_fills_the_draft_and_scores_it(browser, page_server,
 def test_emoji_before_a_flagged_sentence_keeps_highlights_and_rewrites_in_place(browser, page_server):
     """JavaScript slices in UTF-16 units: with code-point offsets every span after an emoji shifts."""
     text = (
-        "We loved it 😀🎉 so much.\n"
-        "Because the extract is entirely natural, it is safe to take alongside any medication.\n"
+        "A new survey 😀🎉 of coffee drinkers.\n"
+        "Drinking coffee cuts the risk of liver cancer, a survey of 3,000 adults found.\n"
         "The trial had 40."
     )
     expected = httpx.post(f"{page_server}/v1/score", json={"text": text}).json()["sentences"]

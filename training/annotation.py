@@ -27,11 +27,15 @@ BLIND_QUOTAS = {"fakehealth_story": 25, "fakehealth_release": 25, "cardiff": 25}
 ACTIVE_ROUND = "active_round_{}.jsonl"  # a round of active learning (training.active_learning)
 
 
+def active_round_files() -> list[Path]:
+    """The annotated rounds of active learning, in order."""
+    return sorted(REAL_ANNOTATIONS.parent.glob(ACTIVE_ROUND.format("*")))
+
+
 def real_annotation_files() -> list[Path]:
     """The files of annotated real units that train: the first random sample, then each round of
     active learning."""
-    rounds = sorted(REAL_ANNOTATIONS.parent.glob(ACTIVE_ROUND.format("*")))
-    return [p for p in [REAL_ANNOTATIONS, *rounds] if p.exists()]
+    return [p for p in [REAL_ANNOTATIONS, *active_round_files()] if p.exists()]
 
 
 MIN_UNITS, MAX_UNITS = 5, 80

@@ -58,6 +58,28 @@ def _metrics_table(title: str, rows: list[tuple[str, str, dict]]) -> Table:
     return table
 
 
+@data_app.command("curve")
+def curve(
+    config: str = typer.Option("training/configs/shared.yaml", "--config", "-c", help="YAML config file."),
+    model: str = typer.Option(
+        "baseline", help="The model kind to train at each point: baseline or transformer."
+    ),
+) -> None:
+    """Train at 0, 25, 50, 75 and 100% of the second data wave and write reports/learning-curve.md."""
+    from hypecheck.training.config import load_config
+    from hypecheck.training.learning_curve import learning_curve, write_curve
+
+    settings = Settings()
+    settings.go_offline()
+    try:
+        train_config = load_config(config, {"model": model}, settings)
+    except (OSError, ValueError) as error:
+        console.print(f"[red]hypecheck data curve: {error}[/]")
+        raise typer.Exit(2) from None
+    path = write_curve(learning_curve(train_config), train_config, settings.reports_dir)
+    console.print(path.read_text())
+
+
 @data_app.command("stats")
 def stats(
     shared: bool = typer.Option(False, "--shared", help="Also count each labelled shared corpus."),
@@ -319,26 +341,32 @@ def rewriter_train(
 def rewriter_evaluate(
     model: str = typer.Option(None, help="Bundle folder or models:/ URI (default: the champion)."),
     judgements: Path = typer.Option(None, help="The blind annotator's judgements of rewrites/blind.jsonl."),
+    split: str = typer.Option(
+        "test", help="test, or validation for tuning the rules (its report goes to rewrites-validation/)."
+    ),
 ) -> None:
-    """Coverage, the check's figures and the blind judgement of rewrites, on the real test
-    overclaims and the written test pairs (writes rewrites/ in the reports folder)."""
+    """Coverage, the check's figures and the blind judgement of rewrites, on a split's real
+    overclaims and written pairs (writes rewrites/ in the reports folder; rewrites-<split>/ for any
+    other split, so tuning never overwrites the test report)."""
     from hypecheck.models.predictors import load_predictor
     from hypecheck.training.rewrite_eval import evaluate_rewrites, markdown
-    from hypecheck.training.rewrite_pairs import load_pairs, real_test_overclaims
+    from hypecheck.training.rewrite_pairs import load_pairs, real_overclaims
 
+    if split not in {"test", "validation"}:
+        console.print(f"[red]hypecheck rewriter evaluate: --split is test or validation, not {split}[/]")
+        raise typer.Exit(2)
     settings = Settings().with_options(model=model)
     settings.go_offline()
     predictor = load_predictor(settings.bundle(), backend=settings.backend)
     mode = predictor.info.context
     try:
-        real = real_test_overclaims(settings.shared_data_dir, mode)
+        real = real_overclaims(settings.shared_data_dir, mode, split)
     except SharedDataMissing as missing:
         console.print(f"[red]hypecheck rewriter evaluate: {missing}[/]")
         raise typer.Exit(2) from None
-    written = [
-        p for p in load_pairs(settings.shared_data_dir, mode) if p.split == "test" and p.kind != "real"
-    ]
+    written = [p for p in load_pairs(settings.shared_data_dir, mode) if p.split == split and p.kind != "real"]
+    folder = settings.reports_dir / ("rewrites" if split == "test" else f"rewrites-{split}")
     report = evaluate_rewrites(
-        predictor, {"real_test": real, "written_test": written}, settings.reports_dir / "rewrites", judgements
+        predictor, {f"real_{split}": real, f"written_{split}": written}, folder, judgements
     )
     console.print(markdown(report))

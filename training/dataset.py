@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from hypecheck.models.context import BUDGET, Budget, sentence_contexts
 from hypecheck.models.labels import LabelledUnit
+from hypecheck.training.annotation import active_round_files, read_jsonl
 from hypecheck.training.config import TrainConfig
 from hypecheck.training.corpus import DOCUMENT_SOURCE, load_own_units
 from hypecheck.training.examples import Example, from_unit
@@ -112,9 +113,26 @@ def with_context(examples: list[Example], mode: str, budget: Budget = BUDGET) ->
     return out
 
 
+def second_wave_share(units: list[LabelledUnit], fraction: float) -> list[LabelledUnit]:
+    """``units`` less the second wave's training articles outside a ``fraction`` of them; a hash of
+    the article decides, so a smaller share is contained in a larger one. Validation and test stay
+    whole, so every point of a learning curve is measured on the same sets."""
+    wave = {row["article"] for path in active_round_files() for row in read_jsonl(path)}
+
+    def kept(unit: LabelledUnit) -> bool:
+        in_wave = unit.group in wave or unit.source == DOCUMENT_SOURCE
+        if not in_wave or split_of(unit.group) != "train":
+            return True
+        return int(hashlib.sha256(unit.group.encode()).hexdigest()[:8], 16) < fraction * 16**8
+
+    return [unit for unit in units if kept(unit)]
+
+
 def build_examples(config: TrainConfig) -> list[Example]:
     """All examples for ``config`` (every split), in a deterministic order."""
     units = load_own_units(config.shared_data, real=config.use_real_annotations) + _shared_units(config)
+    if config.wave_fraction < 1.0:
+        units = second_wave_share(units, config.wave_fraction)
     seen: set[str] = set()
     examples = []
     for example in with_context([from_unit(unit) for unit in units], config.context) + aux_examples(config):

@@ -9,13 +9,13 @@ matrix and a reliability diagram in the reports folder (``reports/`` of the proj
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from hypecheck.models.labels import VERDICTS
+from hypecheck.models.labels import REASONS, VERDICTS
 from hypecheck.models.prediction import Predictor, Probabilities
 from hypecheck.models.results import SentenceScore
 from hypecheck.models.scoring import ScoreOptions, score_units_with_probabilities
@@ -26,10 +26,12 @@ from hypecheck.training.dataset import REAL_SOURCES, with_context
 from hypecheck.training.examples import Example, from_unit
 from hypecheck.training.metrics import compute, reliability_bins
 from hypecheck.training.paths import SharedDataMissing
-from sklearn.metrics import confusion_matrix
+from sklearn.metrics import confusion_matrix, roc_auc_score
 
 # ``ours_test`` is our written sentences: real articles and written documents have sets of their own.
 SOURCES_WITH_OWN_SETS = REAL_SOURCES | {DOCUMENT_SOURCE}
+# the sets a report breaks down by topic, register, genre, reason and page furniture
+BROKEN_DOWN = ("real_test", "blind_test", "documents_test", "ours_test")
 
 
 def evaluation_sets(config: TrainConfig, splits: dict[str, list[Example]]) -> dict[str, list[Example]]:
@@ -116,15 +118,52 @@ def evaluate(
 
 
 def breakdown(examples: Sequence[Example], scored: Scored, field: str) -> dict:
-    """Metrics per value of ``topic`` or ``register``."""
-    values = sorted({getattr(e, field) for e in examples if getattr(e, field)})
+    """Metrics per value of an example field (``topic``, ``register``, ``genre``...)."""
+    return _by(examples, scored, lambda e: getattr(e, field))
+
+
+def genre(example: Example) -> str | None:
+    """A written document's genre, else the source (FakeHealth story or release, Cardiff news...)."""
+    return example.genre or example.source
+
+
+def _by(examples: Sequence[Example], scored: Scored, key: Callable[[Example], str | None]) -> dict:
+    values = sorted({k for e in examples if (k := key(e))})
     probs = scored.probabilities
     out = {}
     for value in values:
-        idx = [i for i, e in enumerate(examples) if getattr(e, field) == value]
+        idx = [i for i, e in enumerate(examples) if key(e) == value]
         sub = Probabilities(probs.verdict[idx], probs.reasons[idx], probs.claim[idx])
         out[value] = measure([examples[i] for i in idx], sub, scored.rule)
     return out
+
+
+def by_reason(examples: Sequence[Example], scored: Scored) -> dict[str, dict[str, float]]:
+    """Per reason: its overclaims against every sentence that is not one, as the verdict sees them
+    (recall at the served threshold, AUROC of the overclaim probability)."""
+    flagged = np.array([s.verdict == VERDICTS[0] for s in scored.sentences])
+    p = scored.probabilities.p_overclaim
+    negatives = [i for i, e in enumerate(examples) if e.verdict > 0]
+    out = {}
+    for r, reason in enumerate(REASONS):
+        positives = [i for i, e in enumerate(examples) if e.verdict == 0 and e.reasons and e.reasons[r]]
+        if not positives or not negatives:
+            continue
+        rows = positives + negatives
+        truth = np.array([1] * len(positives) + [0] * len(negatives))
+        out[reason] = {
+            "n": float(len(positives)),
+            "recall": float(flagged[positives].mean()),
+            "auroc": float(roc_auc_score(truth, p[rows])),
+        }
+    return out
+
+
+def furniture(examples: Sequence[Example], scored: Scored) -> dict[str, float]:
+    """How many page-furniture units there are and how many the verdict calls overclaims."""
+    rows = [i for i, e in enumerate(examples) if e.furniture]
+    flagged = sum(scored.sentences[i].verdict == VERDICTS[0] for i in rows)
+    return {"n": float(len(rows)), "flagged": float(flagged)}
 
 
 def verdict_confusion(examples: Sequence[Example], sentences: Sequence[SentenceScore]) -> np.ndarray:
@@ -200,6 +239,15 @@ def plot_reliability(examples: Sequence[Example], probs: Probabilities, path: Pa
     plt.close(fig)
 
 
+def _table(groups: dict[str, dict[str, float]]) -> list[str]:
+    keys = ("macro_f1", "overclaim_f1", "auroc", "ece")
+    rows = ["| value | n | " + " | ".join(keys) + " |", "|---" * (len(keys) + 2) + "|"]
+    for value, m in groups.items():
+        cells = " | ".join(f"{m[k]:.3f}" if k in m else "" for k in keys)
+        rows.append(f"| {value} | {int(m.get('n', 0))} | {cells} |")
+    return rows
+
+
 def write_report(
     name: str,
     predictor: Predictor,
@@ -227,7 +275,7 @@ def write_report(
             for k in keys
         ]
         lines.append(f"| {set_name} | " + " | ".join(cells) + " |")
-    for set_name in ("real_test", "ours_test"):
+    for set_name in BROKEN_DOWN:
         if set_name not in sets:
             continue
         examples, scored = sets[set_name], predictions[set_name]
@@ -237,19 +285,22 @@ def write_report(
         plot_reliability(
             examples, probs, out_dir / f"{name}-{set_name}-reliability.png", f"{name} {set_name}"
         )
-        for field in ("topic", "register"):
-            lines += [
-                "",
-                f"## {set_name} by {field}",
-                "",
-                "| value | n | macro_f1 | overclaim_f1 | auroc |",
-                "|---|---|---|---|---|",
-            ]
-            for value, m in breakdown(examples, scored, field).items():
-                lines.append(
-                    f"| {value} | {int(m.get('n', 0))} | {m.get('macro_f1', 0):.3f} | "
-                    f"{m.get('overclaim_f1', 0):.3f} | {m.get('auroc', float('nan')):.3f} |"
-                )
+        for field, groups in (
+            ("topic", breakdown(examples, scored, "topic")),
+            ("register", breakdown(examples, scored, "register")),
+            ("genre", _by(examples, scored, genre)),
+        ):
+            lines += ["", f"## {set_name} by {field}", "", *_table(groups)]
+        reasons = by_reason(examples, scored)
+        lines += ["", f"## {set_name} by reason (its overclaims against every non-overclaim)", ""]
+        lines += ["| reason | overclaims | recall | auroc |", "|---|---|---|---|"]
+        lines += [
+            f"| {r} | {int(m['n'])} | {m['recall']:.3f} | {m['auroc']:.3f} |" for r, m in reasons.items()
+        ]
+        page = furniture(examples, scored)
+        if page["n"]:
+            flagged, total = int(page["flagged"]), int(page["n"])
+            lines += ["", f"Page furniture: {flagged} of {total} units flagged as overclaims."]
         lines += ["", f"## {set_name}: 30 most confident errors", ""]
         for row in confident_errors(examples, probs):
             lines.append(f"- **{row['label']} → {row['predicted']}** ({row['confidence']:.2f}) {row['text']}")

@@ -27,6 +27,8 @@ class Example:
     aux_label: float = -1.0
     context: str | None = None  # the article context read with the sentence (models.context)
     verdict_probs: tuple[float, ...] | None = None  # a teacher's soft verdict (distillation); verdict is -1
+    genre: str | None = None  # a written document's genre (clinic, supplement_shop, ...), for reports
+    furniture: bool = False  # page furniture (menu, byline, read time, ...) of a written document
 
 
 def from_unit(unit: LabelledUnit, *, with_reasons: bool = True) -> Example:
@@ -44,4 +46,6 @@ def from_unit(unit: LabelledUnit, *, with_reasons: bool = True) -> Example:
         claim=CLAIM_STRENGTHS.index(unit.claim_strength) if unit.claim_strength else -1,
         topic=unit.topic,
         register=unit.register,
+        genre=unit.extra.get("genre"),
+        furniture=bool(unit.extra.get("furniture")),
     )

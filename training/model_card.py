@@ -8,7 +8,7 @@ from typing import Any
 from hypecheck.models.context import HEADLINE_WORDS, PREVIOUS_WORDS
 
 SETS = {
-    "validation": "validation (all our labelled data, group split; thresholds and temperature fitted here)",
+    "validation": "validation (all our labelled data, group split; calibrated on its whole documents)",
     "ours_test": "our written test split",
     "real_test": "our annotations of real news and press releases, test split",
     "seed_real_unseen": "the seed labels' real sentences (a corpus not trained on)",
@@ -58,8 +58,12 @@ DATA = """\
 
 - **Our written corpus** (`data/written/`, in the repository): sentences we wrote for every verdict,
   reason, topic and register, with minimal pairs. Ours, under the project's licence.
+- **Our written documents** (`data/documents/`, in the repository): 320 whole pages we wrote (clinic,
+  IV-therapy and supplement-shop pages, wellness blogs, testimonials, social posts, news aggregators),
+  with their page furniture, each unit read in its document.
 - **Our annotations of real sentences** (`data/annotations/`): labels we gave to sentences of FakeHealth
-  news stories and press releases and of Cardiff health news, read in their articles. The repository
+  news stories and press releases and of Cardiff health news, read in their articles: a random sample,
+  then the rounds of active learning that the run's data fingerprint covers. The repository
   keeps offsets and hashes only; the text is rebuilt from the corpora, which are for research use and
   whose text remains the publishers'.
 - **Calibration seed labels** (`hypecheck_seed_labels`): real and written sentences labelled to our

@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from hypecheck.models.facts import keeps_facts
+from hypecheck.models.phrase_rules import rewrite
 from hypecheck.models.prediction import Predictor
 from hypecheck.models.scoring import ScoreOptions
-from hypecheck.models.suggestions import candidates, checked, rewrite
+from hypecheck.models.suggestions import candidates, checked
 from hypecheck.training.rewrite_pairs import RewritePair
 
 SERVED = "served: learned + rules, checked"
@@ -49,7 +50,7 @@ def _outputs(
         SERVED: [f[0] if f else None for f in served],
         "learned only, checked": only("learned"),
         "rules only, checked": only("rules"),
-        "rules before the check": [rewrite(text, reasons) for text, _, reasons in items],
+        "rules before the check": [rewrite(text, reasons, context) for text, context, reasons in items],
     }
 
 
@@ -87,8 +88,8 @@ def _measure(
 def evaluate_rewrites(
     predictor: Predictor, sets: dict[str, Sequence[RewritePair]], out: Path, judgements: Path | None = None
 ) -> dict[str, Any]:
-    """Measure every system on every set, write the blind file for ``real_test``, fold in the
-    judgements when given; returns the report (also written as ``report.json`` in ``out``)."""
+    """Measure every system on every set, write the blind file for the first ``real_*`` set, fold in
+    the judgements when given; returns the report (also written as ``report.json`` in ``out``)."""
     out.mkdir(parents=True, exist_ok=True)
     rule = ScoreOptions().rule(predictor.info)
     report: dict[str, Any] = {"sets": {}, "threshold": rule.threshold}
@@ -112,7 +113,8 @@ def evaluate_rewrites(
             "systems": {system: _measure(predictor, items, outputs[system]) for system in SYSTEMS},
         }
         flagged_sets[name] = (items, outputs)
-    items, outputs = flagged_sets["real_test"]
+        _write_outputs(out / f"{name}.outputs.jsonl", items, outputs)
+    items, outputs = next(found for name, found in flagged_sets.items() if name.startswith("real_"))
     blind = _blind(items, outputs, out)
     if judgements is not None:
         report["blind"] = _judged(blind, judgements)
@@ -122,6 +124,14 @@ def evaluate_rewrites(
     )
     (out / "report.md").write_text(markdown(report), encoding="utf-8")
     return report
+
+
+def _write_outputs(path: Path, items: list, outputs: dict[str, list[str | None]]) -> None:
+    """Every flagged sentence with its reasons and each system's rewrite, for reading them."""
+    with path.open("w", encoding="utf-8") as out:
+        for k, (text, _, reasons) in enumerate(items):
+            row = {"sentence": text, "reasons": reasons} | {s: outputs[s][k] for s in SYSTEMS}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _blind(items: list, outputs: dict[str, list[str | None]], out: Path) -> list[dict[str, Any]]:
@@ -224,14 +234,14 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append("")
     if "blind" in report:
         lines += [
-            "## Blind judgement (real test)",
+            "## Blind judgement (real sentences)",
             "",
             "| system | judged | acceptable |",
             "| --- | ---: | ---: |",
         ]
         for system, row in report["blind"].items():
             lines.append(f"| {system} | {row['judged']} | {row['acceptable']} |")
-        lines += ["", "## Ten served rewrites of real test sentences, chosen at random", ""]
+        lines += ["", "## Ten served rewrites of real sentences, chosen at random", ""]
         for example in report["examples"]:
             judgement = example["judgement"] or {}
             lines += [

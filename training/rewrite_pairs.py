@@ -9,9 +9,9 @@ study and population; change only what overclaims; use the article's context, ne
   edits of the sentence with its hash, since the sentence itself stays in the shared corpora.
 
 Pairs take the split of their sentence's group, so the test split's pairs only ever measure.
-``real_test_overclaims`` adds the real sentences of test articles that the model flagged and
-annotators judged overclaims (``data/annotations/flagged_test.jsonl``), for measuring coverage
-on real writing.
+``real_overclaims`` gives a split's real overclaims; for the test split it adds the real sentences
+of test articles that the model flagged and annotators judged overclaims
+(``data/annotations/flagged_test.jsonl``), for measuring coverage on real writing.
 """
 
 from __future__ import annotations
@@ -104,10 +104,17 @@ def load_pairs(data_dir: Path, mode: str) -> list[RewritePair]:
     return pairs
 
 
-def real_test_overclaims(data_dir: Path, mode: str) -> list[RewritePair]:
-    """The test split's real overclaims: the annotated ones (with their rewrites, for reference) and
-    the flagged-and-judged ones, each in its article context."""
-    pairs = [p for p in _real_pairs(data_dir, mode) if p.split == "test"]
+def real_overclaims(data_dir: Path, mode: str, split: str = "test") -> list[RewritePair]:
+    """A split's real overclaims, each in its article context: the annotated ones (with their
+    rewrites, for reference) and, for the test split only, the flagged-and-judged ones (the
+    validation split has no such file, so rules are tuned on its annotated pairs alone)."""
+    pairs = [p for p in _real_pairs(data_dir, mode) if p.split == split]
+    return pairs + _flagged_test(data_dir, mode) if split == "test" else pairs
+
+
+def _flagged_test(data_dir: Path, mode: str) -> list[RewritePair]:
+    """The real sentences of test articles the model flagged and annotators judged overclaims."""
+    pairs: list[RewritePair] = []
     articles = articles_by_id(data_dir)
     for row in read_jsonl(FLAGGED_TEST):
         if row["verdict"] != "overclaim":

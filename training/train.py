@@ -16,20 +16,35 @@ from typing import Any
 import numpy as np
 from hypecheck.models.bundle import BundleInfo
 from hypecheck.models.predictors import TransformerPredictor, load_predictor
+from hypecheck.training.checkpoint import Checkpoint, resume_key
 from hypecheck.training.config import TrainConfig
-from hypecheck.training.dataset import build_examples, by_split, fingerprint
+from hypecheck.training.dataset import ARTICLE_SOURCES, build_examples, by_split, fingerprint
 from hypecheck.training.evaluate import evaluate, evaluation_sets, predict, write_report
+from hypecheck.training.examples import Example
 from hypecheck.training.metrics import best_reason_threshold, best_threshold, compute
 
 log = logging.getLogger(__name__)
 
 
-def _calibrate(bundle_dir: Path, validation: list, kind: str) -> BundleInfo:
-    """Fit temperature (transformer) and the overclaim and reason thresholds on validation, always
-    on PyTorch: the bundle has no ONNX export yet."""
+MIN_CALIBRATION_OVERCLAIMS = 50  # fewer whole-document overclaims than this: calibrate on everything
+
+
+def calibration_examples(validation: list[Example], on: str) -> list[Example]:
+    """The labelled validation examples calibration is fitted on: with ``on="documents"``, only the
+    sentences of whole documents (real articles, our written documents), each read in its context,
+    the way users send text; every labelled example when those hold too few overclaims."""
+    labelled = [e for e in validation if e.verdict >= 0]
+    whole = [e for e in labelled if e.source in ARTICLE_SOURCES]
+    enough = sum(e.verdict == 0 for e in whole) >= MIN_CALIBRATION_OVERCLAIMS
+    return whole if on == "documents" and enough else labelled
+
+
+def _calibrate(bundle_dir: Path, validation: list[Example], kind: str, on: str) -> BundleInfo:
+    """Fit temperature (transformer) and the overclaim and reason thresholds on validation
+    (:func:`calibration_examples`), always on PyTorch: the bundle has no ONNX export yet."""
     predictor = load_predictor(bundle_dir, backend="torch")
     info = predictor.info
-    labelled = [e for e in validation if e.verdict >= 0]
+    labelled = calibration_examples(validation, on)
     if kind == "transformer" and labelled:
         from hypecheck.training.transformer import fit_temperature
 
@@ -62,8 +77,10 @@ def train_one(
     else:
         from hypecheck.training.transformer import train_transformer
 
-        train_transformer(config, splits["train"], bundle_dir)
-    info = _calibrate(bundle_dir, splits["validation"], kind)
+        train_transformer(
+            config, splits["train"], bundle_dir, Checkpoint.beside(bundle_dir, resume_key(config, data_hash))
+        )
+    info = _calibrate(bundle_dir, splits["validation"], kind, config.calibration)
     wall = time.perf_counter() - started
     predictor = load_predictor(bundle_dir, backend="torch")
     sets = {"validation": splits["validation"], **evaluation_sets(config, splits)}

@@ -16,6 +16,7 @@ import torch
 from hypecheck.models.bundle import WEIGHTS, BundleInfo
 from hypecheck.models.labels import VERDICTS
 from hypecheck.models.network import HypeModel, encode
+from hypecheck.training.checkpoint import Checkpoint
 from hypecheck.training.config import TrainConfig
 from hypecheck.training.dataset import AUX_TASKS
 from hypecheck.training.examples import Example
@@ -149,6 +150,11 @@ def _loss(
     return loss
 
 
+def _float(outputs: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Head outputs in fp32, so losses are computed at full precision under bf16 autocast."""
+    return {name: value.float() for name, value in outputs.items()}
+
+
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     """Temperature minimising validation negative log-likelihood of the verdict head."""
     if len(labels) == 0:
@@ -168,8 +174,15 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     return float(log_t.detach().exp().clamp(0.05, 20.0))
 
 
-def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) -> BundleInfo:
-    """Fine-tune and save a bundle folder (temperature and thresholds are set by the caller)."""
+def train_transformer(
+    config: TrainConfig, train: list[Example], out_dir: Path, checkpoint: Checkpoint | None = None
+) -> BundleInfo:
+    """Fine-tune and save a bundle folder (temperature and thresholds are set by the caller).
+
+    With a ``checkpoint``, a run stopped part-way resumes from it when it was written by the same
+    run (:func:`hypecheck.training.checkpoint.resume_key`). The last one is kept, so the same run
+    started again skips to calibration, evaluation and export (another calibration, say).
+    """
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
@@ -193,19 +206,28 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
         weight_decay=config.weight_decay,
     )
     schedule = get_linear_schedule_with_warmup(optimiser, int(total * config.warmup_ratio), total)
+    parts = {"model": model, "aux": aux, "optimiser": optimiser, "schedule": schedule}
+    checkpoint = checkpoint or Checkpoint(None, "")
+    step = checkpoint.restore(parts)
     model.train()
-    step = 0
-    with tqdm(total=total, desc=f"train {config.name}", unit="step") as progress:
-        while step < total:
+    seen = 0
+    with tqdm(total=total, initial=step, desc=f"train {config.name}", unit="step") as progress:
+        while seen < total:
             for batch in _batches(train, config.batch_size, rng):
+                seen += 1
+                if seen <= step:  # replaying the data order up to a restored checkpoint
+                    continue
                 encoded = encode(
                     tokenizer, [e.text for e in batch], [e.context for e in batch], config.max_length
                 )
-                pooled = model.dropout(model.pooled(**encoded))
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.precision == "bf16"):
+                    pooled = model.dropout(model.pooled(**encoded))
+                    outputs = model.heads(pooled)
+                    aux_outputs = aux(pooled)
                 target = _targets(batch)
-                loss = _loss(model.heads(pooled), target, weights, pos_weight, config)
+                loss = _loss(_float(outputs), target, weights, pos_weight, config)
                 if tasks:
-                    loss = loss + config.aux_loss_weight * _aux_loss(aux(pooled), target)
+                    loss = loss + config.aux_loss_weight * _aux_loss(_float(aux_outputs), target)
                 loss.backward()
                 nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimiser.step()
@@ -214,7 +236,9 @@ def train_transformer(config: TrainConfig, train: list[Example], out_dir: Path) 
                 step += 1
                 progress.update(1)
                 progress.set_postfix(loss=f"{loss.item():.3f}")
-                if step >= total:
+                if config.checkpoint_every and (step % config.checkpoint_every == 0 or step == total):
+                    checkpoint.save(parts, step)
+                if seen >= total:
                     break
     model.eval()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,7 @@ class BatchJob:
     chunk_size: int = 128
     max_chars: int = 100_000
     triggers: bool = False
+    rewrites: bool = False  # advice always; a checked rewrite costs model calls a crawl rarely needs
     overclaim_threshold: float | None = None  # None: the model's calibrated threshold
     disabled_reasons: frozenset[str] = frozenset()
 
@@ -60,6 +61,7 @@ class BatchJob:
     def options(self) -> ScoreOptions:
         return ScoreOptions(
             triggers=self.triggers,
+            rewrites=self.rewrites,
             overclaim_threshold=self.overclaim_threshold,
             disabled_reasons=self.disabled_reasons,
         )
@@ -88,6 +90,7 @@ class BatchJob:
             "chunk_size": self.chunk_size,
             "max_chars": self.max_chars,
             "triggers": self.triggers,
+            "rewrites": self.rewrites,
             "overclaim_threshold": self.overclaim_threshold,
             "disabled_reasons": sorted(self.disabled_reasons),
             "schema_version": SCHEMA_VERSION,
