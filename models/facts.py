@@ -18,7 +18,8 @@ _OPENING = re.compile(r"^\W*[A-Za-z][\w'’-]*")
 QUOTED = re.compile(r'“[^”]*(?:”|$)|"[^"]*(?:"|$)|^[^“]*”')
 
 
-def _title_case(words: list[str]) -> bool:
+def title_case(words: list[str]) -> bool:
+    """A headline in title case: there capitals mark no names, so they are not facts to keep."""
     return sum(w[0].isupper() for w in words) > 0.6 * len(words)
 
 
@@ -26,7 +27,7 @@ def facts(text: str) -> set[str]:
     """Numbers and names in ``text``."""
     found = set(NUMBER.findall(text))
     words = WORD.findall(text)
-    if words and not _title_case(words):
+    if words and not title_case(words):
         body = text[m.end() :] if (m := _OPENING.match(text)) else text
         found |= {w for w in WORD.findall(body) if w[0].isupper() and len(w) > 1}
     return found

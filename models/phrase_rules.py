@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from hypecheck.models.facts import QUOTED, WORD, _title_case
+from hypecheck.models.facts import QUOTED, WORD, title_case
 
 STRENGTHS = (1, 2)
 # Words shortly before a verb that make it no claim of the sentence's own ("if they increase", "we
@@ -1016,7 +1016,7 @@ def _chosen(reasons: Sequence[str], strength: int) -> list[Rule]:
 
 def _scene(text: str, context: str | None) -> Scene:
     words = WORD.findall(text)
-    return Scene(text, context or "", bool(words) and _title_case(words))
+    return Scene(text, context or "", bool(words) and title_case(words))
 
 
 def phrase_candidates(text: str, reasons: Sequence[str], context: str | None = None) -> list[str]:

@@ -113,11 +113,19 @@ def with_context(examples: list[Example], mode: str, budget: Budget = BUDGET) ->
     return out
 
 
-def second_wave_share(units: list[LabelledUnit], fraction: float) -> list[LabelledUnit]:
+def wave_articles() -> set[str]:
+    """The real articles of the second data wave: those of the active-learning rounds."""
+    return {row["article"] for path in active_round_files() for row in read_jsonl(path)}
+
+
+def second_wave_share(
+    units: list[LabelledUnit], fraction: float, wave: set[str] | None = None
+) -> list[LabelledUnit]:
     """``units`` less the second wave's training articles outside a ``fraction`` of them; a hash of
     the article decides, so a smaller share is contained in a larger one. Validation and test stay
-    whole, so every point of a learning curve is measured on the same sets."""
-    wave = {row["article"] for path in active_round_files() for row in read_jsonl(path)}
+    whole, so every point of a learning curve is measured on the same sets. ``wave``: the wave's
+    real articles (:func:`wave_articles`), read here when not given."""
+    wave = wave_articles() if wave is None else wave
 
     def kept(unit: LabelledUnit) -> bool:
         in_wave = unit.group in wave or unit.source == DOCUMENT_SOURCE

@@ -12,17 +12,17 @@ from typing import Any
 from hypecheck.models.labels import LabelledUnit
 from hypecheck.training.config import TrainConfig
 from hypecheck.training.corpus import DOCUMENT_SOURCE, load_own_units
-from hypecheck.training.dataset import second_wave_share
+from hypecheck.training.dataset import second_wave_share, wave_articles
 
 FRACTIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 SETS = ("real_test", "documents_test", "validation")
 KEYS = ("macro_f1", "overclaim_f1", "auroc")
 
 
-def wave_units(units: list[LabelledUnit], fraction: float) -> tuple[int, int]:
-    """Training units of the wave kept at ``fraction``, and the real ones among them."""
-    base = {u.id for u in second_wave_share(units, 0.0)}
-    kept = [u for u in second_wave_share(units, fraction) if u.id not in base]
+def wave_units(units: list[LabelledUnit], fraction: float, wave: set[str], base: set[str]) -> tuple[int, int]:
+    """Training units of the wave kept at ``fraction`` (beyond the ``base`` ids kept at none), and the
+    real ones among them."""
+    kept = [u for u in second_wave_share(units, fraction, wave) if u.id not in base]
     return len(kept), sum(u.source != DOCUMENT_SOURCE for u in kept)
 
 
@@ -31,14 +31,16 @@ def learning_curve(config: TrainConfig, fractions: tuple[float, ...] = FRACTIONS
     from hypecheck.training.train import run
 
     units = load_own_units(config.shared_data, real=config.use_real_annotations)
+    wave = wave_articles()
+    base = {u.id for u in second_wave_share(units, 0.0, wave)}
     rows = []
     for fraction in fractions:
         name = f"{config.name}-curve-{fraction:.2f}"
         [result] = run(dataclasses.replace(config, wave_fraction=fraction, name=name), track=False)
         found = result["metrics"]
-        wave, real = wave_units(units, fraction)
+        added, real = wave_units(units, fraction, wave, base)
         metrics = {s: {k: round(found[s][k], 4) for k in KEYS} for s in SETS if s in found}
-        rows.append({"fraction": fraction, "wave_units": wave, "wave_real_units": real, **metrics})
+        rows.append({"fraction": fraction, "wave_units": added, "wave_real_units": real, **metrics})
     return rows
 
 
