@@ -277,6 +277,15 @@ CAUSAL_VERB = (
 )
 
 
+BE = {"is", "are", "was", "were", "be", "been", "being"}
+# What "led to" introduces when it tells history rather than a health effect ("led to the development
+# of immunotherapy"): an association would make no sense of it.
+ACHIEVEMENT = re.compile(
+    r"(?:the\s+|a\s+|an\s+)?(?:development|discovery|creation|approval|launch|founding|design|invention)\b",
+    re.I,
+)
+
+
 def verb_class(verb: str) -> str:
     for name, forms in (("down", DOWN), ("up", UP), ("prevent", PREVENT), ("cause", CAUSE)):
         if re.fullmatch(forms, verb, re.I):
@@ -286,14 +295,18 @@ def verb_class(verb: str) -> str:
 
 def linked_copula(m: re.Match[str], scene: Scene, strength: int) -> str | None:
     """ "was linked to", "were linked to", "may be linked to" or, in a headline, "linked to"."""
-    if scene.headline:
-        return "linked to"
-    if m.group("aux"):
-        lead = verb_class(m.group("verb")) == "cause"  # "could lead to treatments" is no association
-        return "may be linked to" if strength > 1 and not lead else None
-    head = (m.group("help") or m.group("verb")).split()[0].lower()
     if set(WORD.findall(scene.text[: m.start()].lower())[-4:]) & NOT_A_CLAIM:
         return None
+    if word_before(scene.text, m.start()) in BE:
+        return None  # "are not protected against": a passive participle, not the claim's verb
+    if scene.headline:
+        return "linked to"
+    if aux := m.group("aux"):
+        lead = verb_class(m.group("verb")) == "cause"  # "could lead to treatments" is no association
+        # "could reduce" is a hypothesis: as "may be linked to" it would become a reported finding
+        hypothesis = aux.split()[0].lower() in {"could", "would", "might", "may", "should"}
+        return "may be linked to" if strength > 1 and not (lead or hypothesis) else None
+    head = (m.group("help") or m.group("verb")).split()[0].lower()
     if word_before(scene.text, m.start()) in {"and", "or"}:
         return None  # "strengthens the heart and lowers the risk": one verb hedged would clash
     if head.endswith("s") and not head.endswith("ss"):
@@ -335,7 +348,7 @@ def object_phrase(kind: str, verb: str, obj: str, amount: str | None) -> str | N
     possessive = r"^(the|your|their|its|his|her)\s+"
     plain = re.sub(possessive, "the " if " of " in obj else "", obj, flags=re.I)
     if kind == "cause":
-        return None if amount else obj
+        return None if amount or ACHIEVEMENT.match(obj) else obj
     if kind == "prevent":
         return None if amount else f"a lower {risk.group(1)}" if risk else f"a lower risk of {obj}"
     if kind == "improve":

@@ -314,10 +314,17 @@ def test_phrase_rules_rewrite_constructions_weakest_first(text, reasons, context
         ("Order now.", ["promotional"]),  # nothing would remain
         ("The drink reverses ageing.", ["extrapolation"]),  # no organism in sight: nothing to add
         ("If they increase the dose, the pain eases.", ["causal"]),  # a condition, not a claim
+        ("The lab's early work led to the development of a new vaccine.", ["causal"]),  # history
+        ("MUSCLES 'ARE NOT PROTECTED AGAINST CRAMP'", ["causal"]),  # a negated passive participle
     ],
 )
 def test_a_phrase_rule_that_cannot_apply_cleanly_does_not_fire(text, reasons):
     assert phrase_candidates(text, reasons) == []
+
+
+def test_a_hypothesis_is_hedged_and_never_becomes_a_reported_association():
+    found = phrase_candidates("The new valve could reduce strokes in older patients.", ["causal"])
+    assert found == ["The new valve may reduce strokes in older patients."]
 
 
 def test_phrase_rules_keep_numbers_quotations_and_agreement():

@@ -11,7 +11,9 @@ from hypecheck.models.bundle import BundleInfo
 from hypecheck.models.compact import DELTA, unpack
 from hypecheck.models.onnx_predictor import int8_gate_passed
 from hypecheck.models.rewriter import REWRITER_WEIGHTS
-from hypecheck.training.ship import CARD, RECORD, reference_scores, shipped_dir
+from hypecheck.models.settings import Settings
+from hypecheck.training.config import config_path
+from hypecheck.training.ship import CARD, RECORD, held_out, reference_scores, shipped_dir
 
 from tests.conftest import ROOT
 
@@ -62,6 +64,8 @@ def test_the_record_and_card_describe_the_shipped_model(record):
     card = (CHAMPION / CARD).read_text()
     assert trained["params"]["data_fingerprint"] in card and f"{shipped['validation']['auroc']:.3f}" in card
     assert BundleInfo.load(CHAMPION).context == trained["params"]["context"]
+    trained_with = record.get("held_out_config") or trained["params"]["name"]
+    assert config_path(trained_with).exists() and f"-c {trained_with} " in card, "the card reproduces it"
 
 
 def test_first_use_registers_the_shipped_champion_with_int8(tmp_path, record):
@@ -96,3 +100,16 @@ def _check(path, store, home):
     env = {**os.environ, "MLFLOW_TRACKING_URI": store, "HYPECHECK_HOME": str(home), "NO_COLOR": "1"}
     command = [sys.executable, "-m", "hypecheck.serve.cli", "check", str(path), "--format", "json"]
     return subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
+
+
+def test_a_renamed_run_is_shipped_with_the_config_file_it_was_trained_with(tmp_path):
+    """``--set name=`` records a run name that is no config file; ship asks for the file instead of
+    building held-out sets from a guess."""
+    info = json.loads((CHAMPION / "bundle.json").read_text())
+    info["training"] = {**info["training"], "config": "a-renamed-run"}
+    (tmp_path / "bundle.json").write_text(json.dumps(info))
+    settings = Settings(home=tmp_path, data_dir=tmp_path / "no-shared")
+    with pytest.raises(FileNotFoundError, match="a-renamed-run"):
+        held_out(tmp_path, settings)
+    sets, _ = held_out(tmp_path, settings, "training/configs/default.yaml")
+    assert sets["validation"]

@@ -160,6 +160,12 @@ def ship(
     refresh: bool = typer.Option(
         False, "--refresh", help="Re-measure the shipped files as served today; no model is packed."
     ),
+    config: str | None = typer.Option(
+        None,
+        "--config",
+        "-c",
+        help="Config the held-out sets come from (default: the one the model was trained with).",
+    ),
 ) -> None:
     """Regenerate the champion shipped in the package (models/champion) from a registered model."""
     from hypecheck.models.bundle import BundleInfo
@@ -185,7 +191,13 @@ def ship(
         console.print(f"[red]hypecheck ship: {bundle} holds a {info.kind} model; only transformers ship[/]")
         raise typer.Exit(2)
     trained = training_record(info.version, tracking_uri=settings.mlflow_uri)
-    record = pack_champion(bundle, trained, shipped_dir(), settings=settings, documents=documents)
+    try:
+        record = pack_champion(
+            bundle, trained, shipped_dir(), settings=settings, documents=documents, config_name=config
+        )
+    except FileNotFoundError as error:
+        console.print(f"[red]hypecheck ship: {error} (--config)[/]")
+        raise typer.Exit(2) from None
     rows = [
         (f"{model_kind} ({record['form']})", name, m)
         for model_kind, sets in record["metrics"].items()

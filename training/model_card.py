@@ -100,6 +100,23 @@ def _table(metrics: dict[str, dict[str, float]], other: dict[str, dict[str, floa
     return head + "\n".join(rows) + "\n"
 
 
+def _train_arguments(record: dict[str, Any]) -> str:
+    """The config file and overrides that train this model again: a run renamed with ``--set name=``
+    names its file in ``held_out_config`` and its seed in its parameters."""
+    params = record["training"]["params"]
+    config = record.get("held_out_config")
+    if not config:
+        return f"-c {params.get('name')} --set model=transformer"
+    return (
+        f"-c {config} --set model=transformer --set seed={params.get('seed')} --set name={params.get('name')}"
+    )
+
+
+def _ship_arguments(record: dict[str, Any]) -> str:
+    config = record.get("held_out_config")
+    return f" --config {config}" if config else ""
+
+
 def model_card(record: dict[str, Any]) -> str:
     """Markdown for ``models/champion/MODEL_CARD.md``."""
     trained = record["training"]
@@ -139,8 +156,8 @@ The shipped model as it is served today (the context budget above), PyTorch fp32
 ## Reproduce
 
 ```bash
-hypecheck train -c {params.get("name")} --set model=transformer   # needs ../shared/data
-hypecheck ship --model models:/hypecheck/<version>                  # rewrites models/champion/
+hypecheck train {_train_arguments(record)}   # needs ../shared/data
+hypecheck ship --model models:/hypecheck/<version>{_ship_arguments(record)}   # rewrites models/champion/
 ```
 
 The training run's parameters, metrics and tags are in `record.json` (`training`), as MLflow recorded

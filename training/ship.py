@@ -35,7 +35,7 @@ from hypecheck.models.labels import VERDICTS
 from hypecheck.models.predictors import load_predictor
 from hypecheck.models.scoring import score_documents
 from hypecheck.models.settings import Settings
-from hypecheck.training.config import load_config
+from hypecheck.training.config import config_path, load_config
 from hypecheck.training.evaluate import evaluate, evaluation_sets
 from hypecheck.training.examples import Example
 from hypecheck.training.model_card import model_card
@@ -77,11 +77,19 @@ def _gate_units(validation: Sequence[Example]) -> list[dict[str, Any]]:
     return [{"text": e.text, "verdict": VERDICTS[e.verdict]} for e in ours[:GATE_UNITS]]
 
 
-def held_out(bundle: Path, settings: Settings) -> tuple[dict[str, list[Example]], dict[str, list[Example]]]:
-    """Every held-out set of the bundle's training config (as the current scoring path builds its
-    contexts), and the config's splits."""
+def held_out(
+    bundle: Path, settings: Settings, config_name: str | None = None
+) -> tuple[dict[str, list[Example]], dict[str, list[Example]]]:
+    """Every held-out set of ``config_name`` (default: the bundle's training config, as the current
+    scoring path builds its contexts), and the config's splits. A run renamed with ``--set name=``
+    records a name that is no config file: its caller names the file."""
     info = BundleInfo.load(bundle)
-    config = load_config(info.training.get("config", "default"), {"context": info.context}, settings)
+    name = config_name or info.training.get("config", "default")
+    if not config_path(name).exists():
+        raise FileNotFoundError(
+            f"no config {name!r} to rebuild the held-out sets from: name the file it was trained with"
+        )
+    config = load_config(name, {"context": info.context}, settings)
     splits = reference_splits(config)
     return {"validation": splits["validation"], **evaluation_sets(config, splits)}, splits
 
@@ -92,7 +100,7 @@ def refresh_record(compact: Path, *, settings: Settings) -> dict[str, Any]:
     record = json.loads((compact / RECORD).read_text())
     with tempfile.TemporaryDirectory() as scratch:
         rebuilt = unpack(compact, Path(scratch) / "bundle")
-        sets, _ = held_out(rebuilt, settings)
+        sets, _ = held_out(rebuilt, settings, record.get("held_out_config"))
         served, _ = evaluate(load_predictor(rebuilt, backend="torch"), sets)
         record["metrics"]["served"] = _headline(served)
         record["reference"]["scores"] = reference_scores(rebuilt, record["reference"]["documents"])
@@ -109,10 +117,12 @@ def pack_champion(
     settings: Settings,
     documents: Sequence[str],
     forms: Sequence[str] = FORMS,
+    config_name: str | None = None,
 ) -> dict[str, Any]:
     """Pack ``bundle`` in the first of ``forms`` that fits and matches it; write ``out``.
-    ``documents`` (texts of our own) get reference scores that the shipped files must reproduce."""
-    sets, splits = held_out(bundle, settings)
+    ``documents`` (texts of our own) get reference scores that the shipped files must reproduce;
+    ``config_name`` names the config the held-out sets come from (see :func:`held_out`)."""
+    sets, splits = held_out(bundle, settings, config_name)
     full, _ = evaluate(load_predictor(bundle, backend="torch"), sets)
     tried = []
     with tempfile.TemporaryDirectory() as scratch:
@@ -141,6 +151,7 @@ def pack_champion(
                 "served": _headline(compact),
             },
             "training": training_record,
+            **({"held_out_config": config_name} if config_name else {}),
             "gate_units": _gate_units(splits["validation"]),
             "reference": {"documents": list(documents), "scores": reference_scores(rebuilt, documents)},
         }
