@@ -10,6 +10,7 @@ tags of a pair to its overclaim gives back the rewrite, spacing included.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -42,8 +43,10 @@ class Tag:
     phrase: str = ""
 
 
-def words(text: str) -> list[Word]:
-    return [Word(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
+@functools.lru_cache(maxsize=4096)
+def words(text: str) -> tuple[Word, ...]:
+    """``text``'s words; cached, since a rewrite's candidates re-read the same sentence many times."""
+    return tuple(Word(m.group(), m.start(), m.end()) for m in WORD.finditer(text))
 
 
 def tags_for(source: str, target: str) -> list[Tag] | None:

@@ -129,9 +129,21 @@ class OnnxPredictor(EncoderPredictor):
             return None
         feed, encodings = self._feed(batch)
         [states] = self._run([TOKEN_STATES], feed)
-        return [(row, e.offsets, e.sequence_ids) for row, e in zip(states, encodings, strict=True)]
+        return _per_sentence(states, encodings)
+
+    def _heads_and_states(self, batch: list[Item]) -> tuple[dict[str, np.ndarray], list[TokenStates] | None]:
+        """Both from one run: the states are the graph's second output, nearly free beside the heads."""
+        if not self._has_states:
+            return self._heads(batch), None
+        feed, encodings = self._feed(batch)
+        *heads, states = self._run([*OUTPUTS, TOKEN_STATES], feed)
+        return dict(zip(OUTPUTS, heads, strict=True)), _per_sentence(states, encodings)
 
     def _map_batches(self, work: Callable[[list[Item]], T], batches: list[list[Item]]) -> Iterable[T]:
         if self._pool is None or len(batches) < 2:
             return map(work, batches)
         return self._pool.map(work, batches)
+
+
+def _per_sentence(states: np.ndarray, encodings: list[Any]) -> list[TokenStates]:
+    return [(row, e.offsets, e.sequence_ids) for row, e in zip(states, encodings, strict=True)]

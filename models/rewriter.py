@@ -80,13 +80,14 @@ class Rewriter:
         that costs the least probability."""
         keep, phrase = self.tag_scores(states)
         best_keep, best_phrase = keep.argmax(1), phrase.argmax(1)
+        rows = np.arange(len(best_keep))
+        second = np.argsort(phrase, axis=1)[:, -2] if phrase.shape[1] > 1 else best_phrase
+        keep_cost = keep[rows, best_keep] - keep[rows, 1 - best_keep]
+        phrase_cost = phrase[rows, best_phrase] - phrase[rows, second]
         changes = []  # (cost, word, keep, phrase)
         for i in range(len(best_keep)):
-            changes.append(
-                (keep[i, best_keep[i]] - keep[i, 1 - best_keep[i]], i, 1 - best_keep[i], best_phrase[i])
-            )
-            second = np.argsort(phrase[i])[-2]
-            changes.append((phrase[i, best_phrase[i]] - phrase[i, second], i, best_keep[i], second))
+            changes.append((keep_cost[i], i, 1 - best_keep[i], best_phrase[i]))
+            changes.append((phrase_cost[i], i, best_keep[i], second[i]))
         options = [(best_keep, best_phrase)]
         for _, i, k, p in sorted(changes)[: limit * 2]:
             keeps, phrases = best_keep.copy(), best_phrase.copy()

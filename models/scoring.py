@@ -16,7 +16,7 @@ from hypecheck.models.bundle import BundleInfo
 from hypecheck.models.checklist import checklist
 from hypecheck.models.context import sentence_contexts
 from hypecheck.models.labels import OVERCLAIM, REASONS
-from hypecheck.models.prediction import Contexts, Predictor, Probabilities
+from hypecheck.models.prediction import Contexts, Predictor, Probabilities, TokenStates, word_states_of
 from hypecheck.models.quotes import is_quoted, quote_regions
 from hypecheck.models.results import (
     ClaimStrength,
@@ -108,14 +108,17 @@ def _suggestions(
     rows: list[int],
     contexts: Sequence[str | None],
     options: ScoreOptions,
+    states: list[TokenStates] | None,
 ) -> list[Suggestion]:
-    """Advice and a checked rewrite for the sentences ``rows``, read in their contexts."""
+    """Advice and a checked rewrite for the sentences ``rows``, read in their contexts; ``states``:
+    every sentence's token states from the scoring pass, when the predictor gave them."""
     info = predictor.info
     items = [
         (spans[i][2], contexts[i], [info.reasons[j] for j in np.flatnonzero(decided.reasons[i])])
         for i in rows
     ]
-    return suggest_all(predictor, items, options.rule(info), rewrites=options.rewrites)
+    states = [word_states_of(spans[i][2], states[i]) for i in rows] if states is not None else None
+    return suggest_all(predictor, items, options.rule(info), rewrites=options.rewrites, states=states)
 
 
 def _scores(
@@ -126,14 +129,23 @@ def _scores(
     documents: Sequence[int],
 ) -> tuple[list[SentenceScore], Probabilities]:
     info = predictor.info
-    probs: Probabilities = predictor.predict([text for _, _, text, _ in spans], contexts)
+    texts = [text for _, _, text, _ in spans]
+    # the rewriter reads the token states of the pass that scores: asked for only where it is used
+    rewriting = options.suggestions and options.rewrites and getattr(predictor, "rewriter", None) is not None
+    probs: Probabilities = (
+        predictor.predict(texts, contexts, states=True) if rewriting else predictor.predict(texts, contexts)
+    )
     decided = options.rule(info).apply(probs.verdict, probs.reasons)
     overclaims = [int(i) for i in np.flatnonzero(decided.verdicts == 0)]
     flagged = _likeliest(overclaims, documents, probs.p_overclaim, options.trigger_sentences)
     triggers = _triggers(predictor, spans, probs, flagged, contexts) if options.triggers and flagged else {}
     suggested = overclaims if options.suggestions else []
     suggestions = dict(
-        zip(suggested, _suggestions(predictor, spans, decided, suggested, contexts, options), strict=True)
+        zip(
+            suggested,
+            _suggestions(predictor, spans, decided, suggested, contexts, options, probs.states),
+            strict=True,
+        )
     )
     out = []
     for i, (start, end, text, quoted) in enumerate(spans):

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 from hypecheck.models.facts import NUMBER, keeps_facts
 from hypecheck.models.phrase_rules import phrase_candidates, rewrite
 from hypecheck.models.results import Suggestion
@@ -101,13 +102,16 @@ def _preferred(reasons: Sequence[str], preference: dict[str, str]) -> str:
 
 
 def candidates(
-    predictor: Predictor, items: Sequence[tuple[str, str | None, Sequence[str]]]
+    predictor: Predictor,
+    items: Sequence[tuple[str, str | None, Sequence[str]]],
+    states: Sequence[np.ndarray] | None = None,
 ) -> list[list[tuple[str, str]]]:
     """Each item's candidate rewrites with their origin (``learned`` or ``rules``), in the order
-    its reasons prefer."""
+    its reasons prefer. ``states``: each item's word states from the pass that scored it; without
+    them the rewriter asks the predictor to read the items again."""
     rewriter = getattr(predictor, "rewriter", None)
-    texts, contexts = [t for t, _, _ in items], [c for _, c, _ in items]
-    states = predictor.word_states(texts, contexts) if rewriter and items else None
+    if rewriter and items and states is None:
+        states = predictor.word_states([t for t, _, _ in items], [c for _, c, _ in items])
     out = []
     for k, (text, context, reasons) in enumerate(items):
         learned = (
@@ -159,10 +163,16 @@ def suggest_all(
     rule: VerdictRule,
     *,
     rewrites: bool = True,
+    states: Sequence[np.ndarray] | None = None,
 ) -> list[Suggestion]:
     """A suggestion for each overclaim ``(text, context, reasons)``: the advice, and (unless
-    ``rewrites`` is off) the first candidate rewrite that passes the check (:func:`checked`)."""
-    found = checked(predictor, items, candidates(predictor, items), rule) if rewrites else [None] * len(items)
+    ``rewrites`` is off) the first candidate rewrite that passes the check (:func:`checked`).
+    ``states``: as for :func:`candidates`."""
+    found = (
+        checked(predictor, items, candidates(predictor, items, states), rule)
+        if rewrites
+        else [None] * len(items)
+    )
     return [
         Suggestion(
             advice=advice(text, reasons),

@@ -14,7 +14,6 @@ stops at the next of those batches, so the scoring thread moves on to requests s
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import threading
 import time
 from collections import defaultdict
@@ -49,18 +48,26 @@ class _InBatches:
     def __init__(self, predictor: Predictor, max_sentences: int, abandoned: threading.Event) -> None:
         self.predictor, self.max_sentences, self.abandoned = predictor, max_sentences, abandoned
         self.info, self.hash, self.runtime = predictor.info, predictor.hash, predictor.runtime
+        self.rewriter = getattr(predictor, "rewriter", None)  # the same rewrites as every other door
 
-    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
+    def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> list[np.ndarray] | None:
+        return self.predictor.word_states(texts, contexts)
+
+    def predict(self, texts: Sequence[str], contexts: Contexts = None, **kwargs: bool) -> Probabilities:
         parts = []
         for start in range(0, max(len(texts), 1), self.max_sentences):
             if self.abandoned.is_set():
                 raise _Abandoned
             end = start + self.max_sentences
-            parts.append(
-                self.predictor.predict(texts[start:end], None if contexts is None else contexts[start:end])
-            )
+            part_contexts = None if contexts is None else contexts[start:end]
+            parts.append(self.predictor.predict(texts[start:end], part_contexts, **kwargs))
         return Probabilities(
-            *(np.concatenate([getattr(p, f.name) for p in parts]) for f in dataclasses.fields(Probabilities))
+            verdict=np.concatenate([p.verdict for p in parts]),
+            reasons=np.concatenate([p.reasons for p in parts]),
+            claim=np.concatenate([p.claim for p in parts]),
+            states=None
+            if any(p.states is None for p in parts)
+            else [s for p in parts for s in p.states or []],
         )
 
 

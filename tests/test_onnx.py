@@ -7,6 +7,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
+from hypecheck.models.edits import words
 from hypecheck.models.onnx_export import (
     RECIPES,
     export_bundle,
@@ -16,7 +17,7 @@ from hypecheck.models.onnx_export import (
     write_record,
 )
 from hypecheck.models.onnx_predictor import ONNX_FP32, ONNX_INT8, OnnxPredictor, read_record
-from hypecheck.models.prediction import _softmax
+from hypecheck.models.prediction import _softmax, word_states_of
 from hypecheck.models.predictors import TransformerPredictor, load_predictor
 from hypecheck.models.scoring import ScoreOptions, score_documents
 from hypecheck.models.settings import Settings
@@ -220,3 +221,20 @@ def test_mixed_recipe_keeps_only_the_early_feed_forward_outputs_in_fp32(exported
     expected = {n for n in FP32_FFN_LAYERS if n < layers}
     assert expected and {int(name.split("layer.")[1].split("/")[0]) for name in float_matmuls} == expected
     assert all("/output/dense/" in name and "attention" not in name for name in float_matmuls)
+
+
+def test_the_scoring_pass_hands_the_rewriter_the_states_a_second_pass_would(exported):
+    """The API scores once and the rewriter reads that pass's states: they must be the ones the
+    rewriter was trained on (a separate pass over the sentence in its context), heads unchanged."""
+    bundle, _ = exported
+    contexts = ["Mouse study finds compound slows tumour growth", None, "A headline"]
+    for predictor in (OnnxPredictor(bundle, file=ONNX_FP32), TransformerPredictor(bundle)):
+        plain = predictor.predict(TEXTS[:3], contexts)
+        both = predictor.predict(TEXTS[:3], contexts, states=True)
+        assert plain.states is None and len(both.states) == 3
+        assert np.allclose(plain.verdict, both.verdict, atol=1e-5)
+        again = predictor.word_states(TEXTS[:3], contexts)
+        for text, states, expected in zip(TEXTS[:3], both.states, again, strict=True):
+            found = word_states_of(text, states)
+            assert found.shape == (len(words(text)), expected.shape[1])
+            assert np.allclose(found, expected, atol=1e-4)
