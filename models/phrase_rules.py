@@ -297,8 +297,11 @@ def linked_copula(m: re.Match[str], scene: Scene, strength: int) -> str | None:
     """ "was linked to", "were linked to", "may be linked to" or, in a headline, "linked to"."""
     if set(WORD.findall(scene.text[: m.start()].lower())[-4:]) & NOT_A_CLAIM:
         return None
-    if word_before(scene.text, m.start()) in BE:
-        return None  # "are not protected against": a passive participle, not the claim's verb
+    words = WORD.findall(scene.text[: m.start()].lower())[-2:]
+    if words[-1:] and (
+        words[-1] in BE or (words[-1].endswith("ly") and set(words) & (BE | {"has", "have", "had"}))
+    ):
+        return None  # "are not protected against", "had greatly increased": a participle, not the verb
     if scene.headline:
         return "linked to"
     if aux := m.group("aux"):
@@ -332,7 +335,9 @@ def split_amount(clause: str) -> tuple[str, str | None, str]:
 
 def object_phrase(kind: str, verb: str, obj: str, amount: str | None) -> str | None:
     """The noun phrase after "linked to": "a higher risk of stroke", "a 30% reduction in pain"."""
-    if re.match(r"(it|them|you|him|her|us|me|people|patients|users|this|that)\b", obj, re.I):
+    if re.match(
+        r"(it|them|you|him|her|us|me|people|patients|users|this|that|to|in|by|for|on|at)\b", obj, re.I
+    ):
         return None  # "prevents you from ...": the object is not the outcome
     if re.search(
         rf"\s(and|or)\s+(?:{DOWN}|{UP}|{PREVENT}|{CAUSE}|{IMPROVE}|help|helps|make|makes|keep|keeps)\b",
@@ -377,12 +382,37 @@ def object_phrase(kind: str, verb: str, obj: str, amount: str | None) -> str | N
     return f"{'a' if lower else 'an'} {change} in {plain}"
 
 
+def adverb(word: str) -> bool:
+    """An -ly adverb ("sharply"), not a noun or adjective in -ly ("daily", "family")."""
+    return word.endswith("ly") and word not in {
+        "daily",
+        "weekly",
+        "monthly",
+        "yearly",
+        "nightly",
+        "family",
+        "early",
+    }
+
+
+def plain_verb(m: re.Match[str], scene: Scene) -> bool:
+    """The causal verb reads as the claim's verb: no adverb or causative ("helped patients improve")
+    before it, and, for a form that is as often a noun ("cuts"), an object that opens like one."""
+    before = word_before(scene.text, m.start())
+    lead = (m.group("help") or m.group("verb")).split()[0].lower()
+    nxt = m.group("clause").split()[0].lower() if not m.group("help") else "the"
+    causative = set(WORD.findall(scene.text[: m.start()].lower())[-6:]) & CAUSATIVES
+    return not (adverb(before) or causative) and object_follows(lead, nxt, before)
+
+
 def causal_rewrite(strength: int) -> Replace:
     """A cause-and-effect verb and its object as an association, or (strength 1, after a modal)
     the modal hedged: "can cut" -> "may cut"."""
 
     def replace(m: re.Match[str], scene: Scene) -> str | None:
         if word_before(scene.text, m.start()) in NOT_A_VERB_AFTER - {"to"} and not m.group("aux"):
+            return None
+        if not m.group("aux") and not plain_verb(m, scene):
             return None
         if m.group("aux") and strength == 1:
             if m.group("aux").split()[0].lower() in {"may", "might"}:
@@ -419,6 +449,8 @@ PROOF_VERB = {
     "confirm": "suggest",
     "confirmed": "suggested",
     "establishes": "suggests",
+    "reveals": "suggests",
+    "revealed": "suggested",
 }
 
 
@@ -426,8 +458,9 @@ PROOF_VERB = {
     "certainty",
     1,
     r"\b(?P<have>(?:has|have)\s+(?:now\s+|finally\s+|clearly\s+)?)?"
-    r"(?P<verb>proves?|proved|proven|shows?|showed|shown|demonstrat(?:es|e|ed)|confirm(?:s|ed)?|establishes)"
-    r"(?P<that>\s+(?:once and for all\s+)?that\b)",
+    r"(?P<verb>proves?|proved|proven|shows?|showed|shown|demonstrat(?:es|e|ed)|confirm(?:s|ed)?|establishes|"
+    r"reveal(?:s|ed))(?P<that>\s+(?:(?:once and for all|conclusively|clearly|definitively|unequivocally|"
+    r"beyond (?:any )?doubt)\s+)?that\b)",
 )
 def proof_that(m: re.Match[str], scene: Scene) -> str | None:
     """ "proves that" / "has shown that" -> "suggests that": one study rarely proves anything."""
@@ -442,11 +475,17 @@ def proof_that(m: re.Match[str], scene: Scene) -> str | None:
     "certainty",
     1,
     r"\b(?P<noun>study|studies|research|results?|data|findings?|trials?|evidence|science)"
-    r"\s+(?P<verb>proves?|proved|shows?|showed|demonstrat(?:es|e|ed)|confirms?)\b(?!\s+that)",
+    r"\s+(?P<have>(?:has|have)\s+(?:now\s+|finally\s+|clearly\s+)?)?"
+    r"(?P<verb>proves?|proved|proven|shows?|showed|shown|demonstrat(?:es|e|ed)|confirm(?:s|ed)?|reveal(?:s|ed))\b"
+    r"(?!\s+(?:that|to)\b)",
 )
 def study_shows(m: re.Match[str], scene: Scene) -> str | None:
-    """ "Study shows X" (no "that") -> "Study suggests X"."""
+    """ "Study shows X" (no "that") -> "Study suggests X"; "studies have shown X" -> "studies suggest X"."""
     new = PROOF_VERB.get(m.group("verb").lower())
+    if m.group("verb").lower().startswith("confirm"):
+        return None  # "results confirm the benefit": "suggest the benefit" is no English
+    if have := m.group("have"):
+        new = "suggests" if have.lower().startswith("has") else "suggest"
     return m.group("noun") + " " + cased(new, m.group("verb"), scene) if new else None
 
 
@@ -457,8 +496,8 @@ def study_shows(m: re.Match[str], scene: Scene) -> str | None:
 )
 def cures(m: re.Match[str], scene: Scene) -> str | None:
     """ "cures insomnia" -> "may help treat insomnia"; "a cure" (the noun) is left alone."""
-    if not m.group("aux") and word_before(scene.text, m.start()) in NOT_A_VERB_AFTER:
-        return None
+    if not m.group("aux") and word_before(scene.text, m.start()) in NOT_A_VERB_AFTER | {"or", "and"}:
+        return None  # "the cure", "does not correct or cure": no claim of a cure to hedge
     if m.group("verb").lower() == "cured" and not m.group("aux"):
         return None
     after = scene.text[m.end() :]
@@ -495,21 +534,245 @@ EFFECT_VERBS = (
 )
 
 
-@rule(
-    "certainty",
-    1,
-    rf"\b(?:will|can)\s+(?:(?:also|soon|now|even|help|significantly|greatly)\s+)*(?={EFFECT_VERBS}\b)",
+# Verbs whose present tense states a health effect as fact ("fights cancer", "statins lower"): hedged
+# with "may" they claim no more than a study of any kind can support.
+CLAIM_WORDS = (
+    "reduce prevent protect improve boost treat fight help save work speed restore reverse repair "
+    "heal relieve kill destroy stop block slow lower cut halt beat tackle combat aid promote "
+    "strengthen enhance increase detect diagnose predict extend double halve remove keep raise "
+    "trigger cause shrink benefit support alleviate curb suppress inhibit regenerate regrow burn "
+    "outperform lead lengthen sharpen"
 )
-def will_effect(m: re.Match[str], scene: Scene) -> str | None:
-    """ "will save lives" -> "may save lives": "will" predicts an effect nobody measured."""
-    if word_before(scene.text, m.start()) in {"you", "i", "we"} and "help" not in m.group(0):
-        return None
-    return cased(
-        "may " + m.group(0).split(None, 1)[1] if " " in m.group(0).strip() else "may ", m.group(0), scene
+CLAIM_VERBS = tuple(CLAIM_WORDS.split())
+
+
+def third_person(base: str) -> str:
+    """ "reduce" -> "reduces", "stop" -> "stops", "reach" -> "reaches"."""
+    return base + ("es" if re.search(r"(s|sh|ch|x|z|o)$", base) else "s")
+
+
+CLAIMS = {third_person(base): base for base in CLAIM_VERBS}
+HEDGE_ADVERBS = r"also|actually|really|truly|even|further|effectively|significantly|greatly|substantially|now"
+DROPPED_ADVERBS = {"actually", "really", "truly"}
+CLAIM_FORMS = "|".join(sorted([*CLAIMS, *CLAIM_VERBS], key=len, reverse=True))
+CLAIM = re.compile(rf"\b(?P<adv>(?:(?:{HEDGE_ADVERBS})\s+)*)(?P<verb>{CLAIM_FORMS})\b", re.I)
+# A word right after the verb that makes the verb a noun ("cuts are", "treats and sweets") or
+# the verb part of a longer construction this rule does not know.
+NOT_AN_OBJECT = (
+    BE - {"being"}
+    | {"of", "and", "or", "have", "has", "had", "like", "such"}
+    | {"will", "can", "may", "would", "could", "should"}
+)
+PLURAL_PRONOUNS = {"they", "which", "who"}
+# Forms that are as often nouns ("health benefits", "budget cuts"): a verb only before an object
+# that opens like one, or after a pronoun.
+NOUNISH = {
+    "benefit",
+    "trigger",
+    "fight",
+    "help",
+    "work",
+    "support",
+    "aid",
+    "cut",
+    "increase",
+    "lead",
+    "double",
+    "boost",
+    "cause",
+    "block",
+    "halt",
+    "speed",
+    "stop",
+    "keep",
+    "burn",
+    "raise",
+    "repair",
+    "treat",
+}
+OBJECT_OPENERS = {
+    "the",
+    "a",
+    "an",
+    "your",
+    "their",
+    "its",
+    "his",
+    "her",
+    "our",
+    "this",
+    "these",
+    "those",
+    "some",
+    "many",
+    "more",
+    "less",
+    "up",
+    "down",
+    "people",
+    "patients",
+    "women",
+    "men",
+    "children",
+    "blood",
+}
+CAUSATIVES = {"make", "makes", "made", "let", "lets", "help", "helps", "helped", "see", "watch"}
+# Verbs in -s that end a subject phrase in look only ("it helps reduce"): never a plural subject.
+S_VERBS = {"says", "shows", "suggests", "means", "makes", "lets", "seems", "needs", "does", "is", "has"}
+
+
+def conditional(text: str, start: int) -> bool:
+    """The verb at ``start`` sits in a condition, a hope or an infinitive: no claim of the sentence's."""
+    return bool(
+        set(WORD.findall(text[:start].lower())[-4:]) & NOT_A_CLAIM
+        or re.search(r"\b(if|unless|whether)\b", text[:start], re.I)
     )
 
 
+def claim_subject(text: str, start: int, verb: str) -> bool:
+    """Whether the word before the verb can be its subject, in the verb's number."""
+    before = word_before(text, start)
+    if not before or before in NOT_A_VERB_AFTER - {"that"} or before in CLAIMS or before in S_VERBS:
+        return False
+    if adverb(before) or before.endswith("sis"):
+        return False  # "sharply cuts": the subject is further back; "fibrosis": no plural
+    if before in {"that", "which", "who"} and re.search(r"\b(may|might|could)\b", text, re.I):
+        return False  # a relative clause describing what the hedged main claim is about
+    if verb in CLAIMS:  # "reduces": any singular noun or pronoun
+        return before not in {"i", "you", "we", "they", "and", "or", "but"}
+    causative = set(WORD.findall(text[:start].lower())[-6:]) & CAUSATIVES  # "make drugs work"
+    plural = plural_subject(text, start) and before not in NOT_A_CLAIM
+    return not causative and (before in PLURAL_PRONOUNS or plural)
+
+
+def hedge_claim(m: re.Match[str], scene: Scene) -> str | None:
+    """ "Common Painkiller Fights Cancer" -> "Common Painkiller May Fight Cancer"; a second verb
+    joined by "and" follows the first ("may reduce swelling and ease pain")."""
+    verb = m.group("verb")
+    lower = verb.lower()
+    shouting = scene.text.isupper()
+    if (verb.isupper() and not shouting) or (verb[0].isupper() and not (scene.headline or shouting)):
+        return None  # "AIDS", a name, or the first word of a sentence with no subject
+    after = re.match(r"\s*([\w'-]+)?", scene.text[m.end() :])
+    nxt = (after.group(1) or "").lower() if after else ""
+    if nxt in NOT_AN_OBJECT or nxt.endswith("ed") or conditional(scene.text, m.start()):
+        return None
+    headline_verb = scene.headline and lower in CLAIMS and verb[0].isupper()  # "Balm Fights Eczema"
+    if not headline_verb and not object_follows(lower, nxt, word_before(scene.text, m.start())):
+        return None
+    base = CLAIMS.get(lower, lower)
+    adverbs = " ".join(a for a in m.group("adv").split() if a.lower() not in DROPPED_ADVERBS)
+    before = word_before(scene.text, m.start())
+    if before in {"and", "or"}:
+        return cased(f"{adverbs} {base}".strip(), m.group(0), scene) if joined_claim(m, scene) else None
+    if not claim_subject(scene.text, m.start(), lower):
+        return None
+    return cased(" ".join(w for w in ("may", adverbs, base) if w), m.group(0), scene)
+
+
+def object_follows(verb: str, nxt: str, before: str) -> bool:
+    """Whether ``verb`` reads as a verb here: a pronoun before it, or for a noun-like form ("cuts",
+    "benefits") an object that opens like one after it ("cuts the risk", "works to limit")."""
+    if CLAIMS.get(verb, verb) not in NOUNISH or before in {"it", "this", "which", "that", "who", "they"}:
+        return True
+    if verb in {"works", "work"}:
+        return nxt in {"", "to", "by", "for", "in", "against", "better", "well", "faster"}
+    if verb in {"leads", "lead"}:
+        return nxt == "to"
+    return nxt in OBJECT_OPENERS or nxt[:1].isdigit() or (verb.startswith("help") and nxt == "to")
+
+
+def joined_claim(m: re.Match[str], scene: Scene) -> bool:
+    """Whether the verb before this "and" in the same clause is hedged too, so one "may" covers both."""
+    clause = max(scene.text.rfind(p, 0, m.start()) for p in ",;:.!?—(") + 1
+    earlier = list(CLAIM.finditer(scene.text, clause, m.start()))
+    return bool(earlier) and hedge_claim(earlier[-1], scene) is not None
+
+
+rule("certainty", 2, CLAIM.pattern)(hedge_claim)
+rule("causal", 2, CLAIM.pattern)(hedge_claim)
+
+
+@rule("extrapolation", 2, CLAIM.pattern)
+def hedge_unplaced(m: re.Match[str], scene: Scene) -> str | None:
+    """The claim hedged when no organism is in sight to place it in (:func:`in_organism` does that)."""
+    return None if scene.organism else hedge_claim(m, scene)
+
+
+MODAL = {"would likely": "could", "will likely": "may"}
+SURE_ADVERBS = {"surely", "certainly", "definitely", "undoubtedly", "really", "actually", "potentially"}
+
+
+@rule(
+    "certainty",
+    1,
+    r"\b(?P<aux>will likely|would likely|will|(?:is|are)\s+(?:likely|set|expected|sure|certain|bound)\s+to|"
+    r"(?P<can>can))\s+(?P<adv>(?:(?:also|soon|now|even|help|significantly|greatly|surely|certainly|"
+    r"definitely|undoubtedly|really|actually|potentially)\s+)*)(?P<verb>[a-z]+)\b",
+)
+def will_effect(m: re.Match[str], scene: Scene) -> str | None:
+    """ "will save lives" -> "may save lives", "is likely to work" -> "may work": "will" predicts an
+    effect nobody measured. "can" only before an effect ("can be used" states a possibility)."""
+    before = word_before(scene.text, m.start())
+    verb = m.group("verb").lower()
+    if before in NOT_A_VERB_AFTER - {"that"} or verb in {"not", "never", "no", "only", "you", "we"}:
+        return None
+    if before in {"you", "i", "we"} and "help" not in m.group(0):
+        return None
+    effect = re.fullmatch(EFFECT_VERBS, verb) or verb in CLAIM_VERBS or "help" in m.group("adv").lower()
+    if m.group("can") and not effect:
+        return None
+    adverbs = [a for a in m.group("adv").split() if a.lower() not in SURE_ADVERBS]
+    modal = MODAL.get(" ".join(m.group("aux").lower().split()), "may")
+    return cased(" ".join([modal, *adverbs, m.group("verb")]), m.group(0), scene)
+
+
 fixed("certainty", 2, r"\bsignificantly\s+(?=[a-z])", "")
+
+BEST_NOUNS = r"treatment|therapy|way|option|medicine|remedy|cure|approach|method|choice|drug|defence|defense"
+
+
+@rule(
+    "certainty",
+    1,
+    r"\b(?P<be>is|are)\s+(?:really\s+|truly\s+|clearly\s+|simply\s+|definitely\s+|by far\s+)?"
+    rf"(?:(?P<best>the (?:very )?best (?:possible )?(?P<noun>{BEST_NOUNS}))\b|"
+    r"(?P<plain>(?:far |much |significantly )?(?:more effective|better|superior|highly effective|"
+    r"extremely effective|very effective|effective|"
+    r"the answer|the solution|the key)\b))",
+)
+def is_best(m: re.Match[str], scene: Scene) -> str | None:
+    """ "is the best treatment" -> "may be an effective treatment", "is more effective than" -> "may be
+    more effective than": a comparison no trial of this kind settles."""
+    if conditional(scene.text, m.start()) or word_before(scene.text, m.start()) in {"there", "what", "it's"}:
+        return None
+    if m.group("best"):
+        noun = "treatment" if m.group("noun").lower() == "cure" else m.group("noun")
+        return cased(f"may be an effective {noun}", m.group(0), scene)
+    plain = re.sub(r"^(?:far|much|significantly) ", "", m.group("plain"), flags=re.I)
+    plain = re.sub(r"^(?:highly|extremely|very) ", "", plain, flags=re.I)
+    plain = {"the answer": "an answer", "the solution": "a solution", "the key": "key"}.get(
+        plain.lower(), plain
+    )
+    return cased(f"may be {plain}", m.group(0), scene)
+
+
+@rule("certainty", 1, r"\b(?:is|are)\s+(?:now\s+|well\s+|widely\s+|also\s+)?known\s+to\s+(?P<be>be\s+)?")
+def known_to(m: re.Match[str], scene: Scene) -> str | None:
+    """ "are known to ease cramps" -> "may ease cramps": what "is known" is rarely shown here."""
+    return cased("may be " if m.group("be") else "may ", m.group(0), scene)
+
+
+fixed("certainty", 1, r"\b(?:it is|it's)\s+(?:now\s+)?known\s+that\b", "there is some evidence that")
+fixed(
+    "certainty",
+    1,
+    r"\b(?:clearly|conclusively|definitively|unequivocally|categorically|indisputably|unquestionably)\s+"
+    r"(?=(?:shows?|showed|shown|proves?|proved|proven|demonstrat|establish|works?|helps?|reduc|improv|suggest|"
+    r"prevent|benefit|effective|better|superior|linked|caus)\w*\b)",
+    "",
+)
+fixed("certainty", 1, r",?\s*(?:without (?:a|any) doubt|beyond (?:any )?doubt),?(?=\s)", "")
 
 
 # ---- vague evidence -----------------------------------------------------------------------------
@@ -596,7 +859,7 @@ HYPE_ADJECTIVES = (
     r"ground-?breaking|revolutionary|game-?changing|miraculous|landmark|remarkable|stunning|astonishing|"
     r"astounding|incredible|amazing|extraordinary|spectacular|sensational|phenomenal|unprecedented|"
     r"momentous|monumental|life-?changing|jaw-?dropping|mind-?blowing|earth-?shattering|world-?first|"
-    r"exciting|dramatic|staggering|whopping|radical|pioneering|major|huge|massive|magic"
+    r"exciting|dramatic|staggering|whopping|radical|pioneering|major|huge|massive|magic|powerful"
 )
 
 
@@ -613,34 +876,42 @@ def hype_adjective(m: re.Match[str], scene: Scene) -> str | None:
     nxt = m.group("next").lower()
     if before in {"is", "are", "was", "were", "be", "been", "seems", "looks", "sounds"}:
         return None
-    mild = {"major", "huge", "massive", "dramatic", "radical", "pioneering", "magic"}
+    mild = {"major", "huge", "massive", "dramatic", "radical", "pioneering", "magic", "powerful"}
     hype_nouns = (
         r"(breakthroughs?|advances?|discover|cure|bullet|hope|leap|step|study|trial|finding|"
-        r"results?|improvements?|reductions?|shift|boost|benefits?|new)"
+        r"results?|improvements?|reductions?|shift|boost|benefits?|new|difference|impact|progress|"
+        r"potential|strides|gains?|effects?|tool|weapon)"
     )
     if m.group("adj").lower() in mild and not re.match(hype_nouns, nxt):
         return None  # "a major hospital", "huge numbers": size, not hype
-    if nxt in {"to", "for", "that", "than", "of", "in"}:
-        return None
+    countable = r"(difference|impact|step|leap|shift|boost|advance|improvement|reduction|tool|weapon)$"
+    if re.match(countable, nxt) and before and before not in NOT_A_VERB_AFTER:
+        return None  # "makes huge difference": without the adjective the noun lacks its article
+    if nxt in SMALL_WORDS | {"that", "than", "as", "from", "about"}:
+        return None  # "exciting and as a tool": the adjective was a predicate
     return ""
 
 
 @rule(
     "sensational",
     1,
-    r"\b(?:(?P<det>a|an|the|this|these|its|their)\s+)?(?P<mod>(?:major|medical|scientific|clinical|"
-    r"big|huge|real|true|genuine|potential|possible|new)\s+)?(?P<word>breakthroughs?)\b(?P<after>\s+[a-z]+)?",
+    r"(?:\b(?P<det>a|an|the|this|these|its|their)\s+)?(?:\b(?P<mod>(?:major|medical|scientific|clinical|"
+    r"big|huge|real|true|genuine|potential|possible|new)\s+))?(?P<open>(?<!\w)['‘])?\b(?P<word>breakthroughs?)\b"
+    r"(?P<close>['’]?)(?P<after>\s+[a-z]+)?",
 )
 def breakthrough(m: re.Match[str], scene: Scene) -> str | None:
     """ "breakthrough" the noun -> "new finding", the adjective ("breakthrough drug") -> "new"."""
     after = m.group("after") or ""
     det = m.group("det") or ""
+    if bool(m.group("open")) != bool(m.group("close")):
+        return None  # a quotation that goes on past the word
     plural = m.group("word").lower().endswith("s")
     nouns = (
         r"\s+(treatment|therap|drug|pill|vaccine|test|device|procedure|technique|study|research|discover|"
         r"approach|medicine|jab|operation|surgery|finding|results?|technology|method|cure|scan|implant|product)"
     )
-    if re.match(nouns, after, re.I):
+    modifier = after.strip().lower() not in SMALL_WORDS and re.match(nouns, scene.text[m.end() :], re.I)
+    if re.match(nouns, after, re.I) or (after and modifier):
         if re.match(r"\s+cure", after, re.I):
             after = re.sub(r"cure", "treatment", after, flags=re.I)
         return (f"{det} " if det else "") + cased("new", m.group("word"), scene) + after
@@ -697,6 +968,55 @@ fixed(
     r"(?:millions|thousands)(?:\s+of\s+(?:people|patients|sufferers))?",
     "may eventually help some people",
 )
+PEOPLE = (
+    r"patients|people|sufferers|women|men|children|kids|families|parents|babies|smokers|survivors|"
+    r"victims|adults|users|those|millions|thousands|men and women"
+)
+
+
+@rule(
+    "sensational",
+    1,
+    r"\b(?P<verb>offers?|offered|brings?|brought|gives?|gave|provides?|provided|holds?|raises?)\s+"
+    r"(?:(?:new|fresh|real|renewed|great|much-needed|significant|some)\s+)?hopes?\s+(?:to|for|of)\s+"
+    r"(?=(?P<what>[\w'-]+(?:\s+[\w'-]+){0,2}))",
+)
+def offers_hope(m: re.Match[str], scene: Scene) -> str | None:
+    """ "gives hope to heart patients" -> "may help heart patients", "offers hope for treating gout" ->
+    "may help in treating gout", "brings new hope for asthma" -> "may help treat asthma"."""
+    what = m.group("what")
+    may = "may "
+    if m.group("verb").lower() in {"offer", "bring", "give", "provide", "hold", "raise"}:
+        if word_before(scene.text, m.start()) not in {"could", "may", "might", "can"}:
+            return None  # "they offer hope": where "may" would go is not known here
+        may = ""
+    if re.match(rf"(?:[\w'-]+\s+){{0,2}}(?:{PEOPLE})\b", what, re.I):
+        phrase = "help"
+    elif re.match(r"[a-z]+ing\b", what, re.I):
+        phrase = "help in"
+    elif re.match(rf"{DISEASE}\b", what, re.I) and not re.match(r"(?:a|an|the)\s", what, re.I):
+        phrase = "help treat"
+    else:
+        return None
+    return cased(f"{may}{phrase} ", m.group(0), scene)
+
+
+@rule(
+    "sensational",
+    1,
+    r"\b(?P<modal>(?:could|may|might|will|would)\s+)?(?P<verb>holds?|is|are|be)\s+(?:the\s+)?"
+    r"(?:real\s+|possible\s+|potential\s+)?key\s+to\b",
+)
+def key_to(m: re.Match[str], scene: Scene) -> str | None:
+    """ "could hold the key to beating cancer" -> "could play a role in beating cancer"."""
+    modal = (m.group("modal") or "").split()
+    plural = m.group("verb").lower() == "hold" and plural_subject(scene.text, m.start())
+    if not modal and m.group("verb").lower() in {"hold", "be"} and not plural:
+        return None  # "they hold the key": "may" is added only where the verb agrees
+    lead = "may" if not modal or modal[0].lower() in {"will", "would"} else modal[0].lower()
+    return cased(f"{lead} play a role in", m.group(0), scene)
+
+
 fixed("sensational", 1, r"\b(?:a|the)\s+(?:real\s+|potential\s+|true\s+)?game[- ]?changer\b", "an advance")
 fixed("sensational", 1, r"\bmiracle\s+(?:cure|treatment|remedy)\b", "treatment")
 fixed("sensational", 1, r"\bmiracle\s+(?!(?:of|that|is|was|for|in|to|and|or)\b)(?=[a-z])", "")
@@ -846,6 +1166,10 @@ def so_safe(m: re.Match[str], scene: Scene) -> str | None:
 def is_safe(m: re.Match[str], scene: Scene) -> str | None:
     """ "is safe" -> "was well tolerated in the study" where a study is mentioned, else "has not been
     shown to be safe"; "safe and effective" is rewritten as one claim."""
+    if re.search(
+        r"\b(believes?|thinks?|says?|said|claims?|argues?)\s+(?:that\s+)?", scene.text[: m.start()], re.I
+    ):
+        return None  # someone's view, reported: "has not been shown" would contradict the report
     plural = m.group("be").lower() == "are"
     be = m.group("be").lower()
     subject = "it " if be == "it's" else ""
@@ -979,6 +1303,14 @@ fixed(
     r"award-winning|revolutionary)\s+(?=[a-z])",
     "",
 )
+for _reason in ("promotional", "certainty"):
+    fixed(
+        _reason,
+        1,
+        r"\b(?:ideal|perfect|ideally suited|perfectly suited|the perfect (?:choice|solution|option))\s+"
+        r"(?:for|to)\b(?=\s+[a-z])",
+        "intended for",
+    )
 fixed("promotional", 1, r"\bclinically proven\b(?=\s+(?!to\b)[a-z])", "tested")
 fixed("promotional", 1, r",?\s*(?:limited time only|while stocks last|for a limited time)\b", "")
 
@@ -986,13 +1318,29 @@ fixed("promotional", 1, r",?\s*(?:limited time only|while stocks last|for a limi
 # ---- applying them ------------------------------------------------------------------------------
 
 
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` quotes someone: :data:`QUOTED`, a phrase in single quotes ("'raises the risk'"),
+    a sentence that opens a single quote it never closes, and everything before a lone straight
+    quote that closes a quotation opened sentences before."""
+    spans = [q.span() for q in QUOTED.finditer(text)]
+    spans += [q.span() for q in re.finditer(r"(?<!\w)['‘][^'‘’]*\s[^'‘’]*['’](?!\w)", text)]
+    opened = re.match(r"\s*['‘]", text)
+    if opened and not re.search(r"['’](?!\w)", text[opened.end() :]):
+        spans.append((0, len(text)))  # a quotation opened here and closed in a later sentence
+    if (
+        text.count('"') % 2
+        and (closing := re.search(r'[.,!?]"', text))
+        and closing.start() < text.index('"') + 1
+    ):
+        spans.append((0, closing.end()))
+    return spans
+
+
 def apply_rules(text: str, rules: Sequence[Rule], scene: Scene) -> str:
     """``text`` with each rule applied in turn (a rule sees the sentence as the rules before left it)."""
-    out = text
+    out, quotes = text, quotation_spans(text)
     for one in rules:
         current = Scene(out, scene.context, scene.headline)
-
-        quotes = [q.span() for q in QUOTED.finditer(out)]
 
         def replace(
             m: re.Match[str],
@@ -1005,7 +1353,9 @@ def apply_rules(text: str, rules: Sequence[Rule], scene: Scene) -> str:
             found = one.replace(m, current)
             return m.group(0) if found is None else found
 
-        out = one.pattern.sub(replace, out)
+        edited = one.pattern.sub(replace, out)
+        if edited != out:
+            out, quotes = edited, quotation_spans(edited)
     return tidy(out) if out != text else text
 
 

@@ -24,7 +24,7 @@ REWRITER_WEIGHTS = "rewriter.safetensors"
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x**3)))
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
 
 
 def _log_softmax(x: np.ndarray) -> np.ndarray:
@@ -80,22 +80,30 @@ class Rewriter:
         that costs the least probability."""
         keep, phrase = self.tag_scores(states)
         best_keep, best_phrase = keep.argmax(1), phrase.argmax(1)
-        rows = np.arange(len(best_keep))
+        n, rows = len(best_keep), np.arange(len(best_keep))
         second = np.argsort(phrase, axis=1)[:, -2] if phrase.shape[1] > 1 else best_phrase
-        keep_cost = keep[rows, best_keep] - keep[rows, 1 - best_keep]
-        phrase_cost = phrase[rows, best_phrase] - phrase[rows, second]
-        changes = []  # (cost, word, keep, phrase)
-        for i in range(len(best_keep)):
-            changes.append((keep_cost[i], i, 1 - best_keep[i], best_phrase[i]))
-            changes.append((phrase_cost[i], i, best_keep[i], second[i]))
-        options = [(best_keep, best_phrase)]
-        for _, i, k, p in sorted(changes)[: limit * 2]:
-            keeps, phrases = best_keep.copy(), best_phrase.copy()
-            keeps[i], phrases[i] = k, p
-            options.append((keeps, phrases))
+        # the cost of each one change: flipping word i's keep (first n), or its second phrase (next n)
+        costs = np.concatenate(
+            [
+                keep[rows, best_keep] - keep[rows, 1 - best_keep],
+                phrase[rows, best_phrase] - phrase[rows, second],
+            ]
+        )
+        best = [
+            Tag(keep=bool(k), phrase=self.vocabulary[p]) for k, p in zip(best_keep, best_phrase, strict=True)
+        ]
+        options = [best]
+        for change in np.argsort(costs, kind="stable")[: limit * 2]:
+            i = int(change % n)
+            flip = change < n
+            tags = list(best)
+            tags[i] = Tag(
+                keep=bool(1 - best_keep[i] if flip else best_keep[i]),
+                phrase=self.vocabulary[best_phrase[i] if flip else second[i]],
+            )
+            options.append(tags)
         out: list[str] = []
-        for keeps, phrases in options:
-            tags = [Tag(keep=bool(k), phrase=self.vocabulary[p]) for k, p in zip(keeps, phrases, strict=True)]
+        for tags in options:
             if not all(edit in self.edits for edit in edit_runs(text, tags)):  # only edits editors made
                 continue
             rewrite = realize(text, tags)

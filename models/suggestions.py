@@ -3,7 +3,8 @@
 Rewrites come from two sources: the learned rewriter of the bundle (:mod:`hypecheck.models.rewriter`)
 and the phrase rules (:mod:`hypecheck.models.phrase_rules`), which rewrite the constructions that
 overclaim into the wording the label spec calls supported ("cuts the risk of" -> "was linked to a
-lower risk of"), weakest edit first. Every candidate is scored by the same model in the same
+lower risk of"), weakest edit first. A candidate that an edit left ungrammatical is dropped
+(:mod:`hypecheck.models.rewrite_guard`); every other one is scored by the same model in the same
 context and offered only when it is no longer an overclaim and keeps the sentence's numbers and
 names (:mod:`hypecheck.models.facts`); otherwise the advice stands alone. The advice follows
 HealthNewsReview.org's criteria and names what this sentence lacks: the kind of study, who was
@@ -20,6 +21,7 @@ import numpy as np
 from hypecheck.models.facts import NUMBER, keeps_facts
 from hypecheck.models.phrase_rules import phrase_candidates, rewrite
 from hypecheck.models.results import Suggestion
+from hypecheck.models.rewrite_guard import well_formed
 
 if TYPE_CHECKING:
     from hypecheck.models.prediction import Predictor
@@ -106,9 +108,10 @@ def candidates(
     items: Sequence[tuple[str, str | None, Sequence[str]]],
     states: Sequence[np.ndarray] | None = None,
 ) -> list[list[tuple[str, str]]]:
-    """Each item's candidate rewrites with their origin (``learned`` or ``rules``), in the order
-    its reasons prefer. ``states``: each item's word states from the pass that scored it; without
-    them the rewriter asks the predictor to read the items again."""
+    """Each item's well-formed candidate rewrites (:mod:`hypecheck.models.rewrite_guard`) with
+    their origin (``learned`` or ``rules``), in the order its reasons prefer. ``states``: each
+    item's word states from the pass that scored it; without them the rewriter asks the predictor
+    to read the items again."""
     rewriter = getattr(predictor, "rewriter", None)
     if rewriter and items and states is None:
         states = predictor.word_states([t for t, _, _ in items], [c for _, c, _ in items])
@@ -124,7 +127,13 @@ def candidates(
         ruled = phrase_candidates(text, reasons, context)
         preference = _preferred(reasons, rewriter.preference if rewriter else {})
         first, second = (learned, ruled) if preference == "learned" else (ruled, learned)
-        out.append([(c, "learned" if c in learned else "rules") for c in dict.fromkeys(first + second)])
+        out.append(
+            [
+                (c, "learned" if c in learned else "rules")
+                for c in dict.fromkeys(first + second)
+                if well_formed(text, c)
+            ]
+        )
     return out
 
 

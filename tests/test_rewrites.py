@@ -1,5 +1,7 @@
 """Rewrites: the pairs they learn from, the edits, the facts they keep, the check before one is offered."""
 
+import asyncio
+import dataclasses
 import json
 from collections import Counter
 
@@ -12,11 +14,12 @@ from hypecheck.models.phrase_rules import article_for, phrase_candidates, rewrit
 from hypecheck.models.rewriter import Rewriter
 from hypecheck.models.scoring import ScoreOptions, score_documents
 from hypecheck.models.suggestions import advice, suggest_all
+from hypecheck.serve.batcher import MicroBatcher
 from hypecheck.training.rewrite_pairs import REWRITES_DIR, apply_edits, load_pairs
 from hypecheck.training.splits import split_of
 
 from tests.conftest import SHARED_DATA
-from tests.stand_in import keyword_predictor
+from tests.stand_in import KeywordPredictor, keyword_predictor
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +101,9 @@ def test_a_rewrite_is_offered_only_when_the_model_no_longer_calls_it_an_overclai
     assert unfixed.rewrite is None and unfixed.advice
 
 
-def test_a_candidate_that_drops_a_fact_is_not_offered():
-    predictor = keyword_predictor()
-    rule = ScoreOptions().rule(predictor.info)
+def whole_sentence_rewriter(text: str) -> Rewriter:
+    """A rewriter that replaces all of ``text`` by "It may help." where the first word's state is
+    [1, 0, 0] (see :func:`states`), an edit editors made."""
     hidden = np.zeros((4, 3), np.float32)
     hidden[0, 0] = 1.0  # the first word (state [1, 0, 0]) lights the phrase
     phrase = np.zeros((2, 4), np.float32)
@@ -113,15 +116,22 @@ def test_a_candidate_that_drops_a_fact_is_not_offered():
         "phrase.weight": phrase,
         "phrase.bias": np.array([0.0, -4.0], np.float32),
     }
-    text = "This miracle pill cut pain by 40%."
-
-    def states(text):
-        found = np.zeros((len(words(text)), 3), np.float32)
-        found[0, 0] = 1.0
-        return found
-
     everything = (" ".join(w.bare.lower() for w in words(text)), "It may help.")
-    predictor.rewriter = Rewriter(["", "It may help."], weights, {everything}, {})
+    return Rewriter(["", "It may help."], weights, {everything}, {})
+
+
+def states(text):
+    found = np.zeros((len(words(text)), 3), np.float32)
+    found[0, 0] = 1.0
+    return found
+
+
+def test_a_candidate_that_drops_a_fact_is_not_offered():
+    predictor = keyword_predictor()
+    rule = ScoreOptions().rule(predictor.info)
+    text = "This miracle pill cut pain by 40%."
+    everything = (" ".join(w.bare.lower() for w in words(text)), "It may help.")
+    predictor.rewriter = whole_sentence_rewriter(text)
     predictor.word_states = lambda texts, contexts: [states(t) for t in texts]
     assert predictor.rewriter.candidates(text, states(text))[0] == "It may help."
     predictor.rewriter.edits = set()  # an edit no editor made is never proposed
@@ -129,6 +139,46 @@ def test_a_candidate_that_drops_a_fact_is_not_offered():
     predictor.rewriter.edits = {everything}
     [suggestion] = suggest_all(predictor, [(text, None, ["sensational"])], rule)
     assert suggestion.rewrite == "This pill cut pain by 40%." and suggestion.rewrite_source == "rules"
+
+
+class RewritingPredictor(KeywordPredictor):
+    """The keyword stand-in with a learned rewriter, giving token states only from its scoring pass."""
+
+    def __init__(self, rewriter):
+        super().__init__(keyword_predictor().info)
+        self.rewriter = rewriter
+
+    def predict(self, texts, contexts=None, *, states=False):
+        probs = super().predict(texts, contexts)
+        return dataclasses.replace(probs, states=[token_states(t) for t in texts]) if states else probs
+
+    def word_states(self, texts, contexts=None):
+        raise AssertionError("a second pass: the scoring pass gave the states")
+
+
+def token_states(text):
+    """One token per word, its state as :func:`states` gives it."""
+    spans = [(w.end - len(w.bare), w.end) for w in words(text)]
+    return states(text), spans, [0] * len(spans)
+
+
+def test_the_api_offers_the_learned_rewrite_the_scoring_core_offers():
+    text = "This miracle pill works wonders."
+    predictor = RewritingPredictor(whole_sentence_rewriter(text))
+    [direct] = score_documents(predictor, [text], ScoreOptions(triggers=False))
+
+    async def through_the_batcher():
+        batcher = MicroBatcher(predictor, wait_ms=1, max_sentences=64)
+        batcher.start()
+        try:
+            return await batcher.score([text], ScoreOptions(triggers=False))
+        finally:
+            await batcher.stop()
+
+    [served] = asyncio.run(through_the_batcher())
+    [sentence] = direct.sentences
+    assert sentence.suggestion.rewrite == "It may help." and sentence.suggestion.rewrite_source == "learned"
+    assert served.sentences[0].suggestion == sentence.suggestion
 
 
 def test_every_door_gets_rewrites_from_the_scoring_core():
@@ -308,11 +358,8 @@ def test_phrase_rules_rewrite_constructions_weakest_first(text, reasons, context
     ("text", "reasons"),
     [
         ("There is no cure for the common cold.", ["certainty"]),  # "cure" the noun
-        ("The vaccine prevents you from getting sick.", ["causal"]),  # the object is not the outcome
         ("Budget cuts reduced the number of nurses.", ["causal"]),  # "cuts" the noun
-        ("Scientists say the diet works.", ["vague_evidence"]),  # attributed, left
         ("Order now.", ["promotional"]),  # nothing would remain
-        ("The drink reverses ageing.", ["extrapolation"]),  # no organism in sight: nothing to add
         ("If they increase the dose, the pain eases.", ["causal"]),  # a condition, not a claim
         ("The lab's early work led to the development of a new vaccine.", ["causal"]),  # history
         ("MUSCLES 'ARE NOT PROTECTED AGAINST CRAMP'", ["causal"]),  # a negated passive participle
@@ -335,7 +382,7 @@ def test_phrase_rules_keep_numbers_quotations_and_agreement():
     assert phrase_candidates(quoted, ["certainty", "sensational"]) == []
     assert article_for("18%") == "an" and article_for("new") == "a" and article_for("unusual") == "an"
     assert article_for("university") == "a" and article_for("hour") == "an"
-    [plural] = phrase_candidates("Tomatoes protect against prostate cancer.", ["causal"])
+    plural = phrase_candidates("Tomatoes protect against prostate cancer.", ["causal"])[0]
     assert plural == "Tomatoes were linked to a lower risk of prostate cancer."
 
 
@@ -344,3 +391,139 @@ def test_rewrite_is_the_strongest_rule_rewrite_for_the_reasons():
         "Eating nuts may be linked to a lower risk of heart disease."
     )
     assert rewrite("Rain fell.", ["causal"]) is None
+
+
+# New constructions: sentence, reasons, context -> the first candidate (sentences made up here).
+HEDGE_CASES = [
+    # a present-tense effect verb hedged, a second verb joined by "and" following the first
+    (
+        "Beetroot juice sharpens memory and lowers blood pressure.",
+        ["certainty"],
+        None,
+        "Beetroot juice may sharpen memory and lower blood pressure.",
+    ),
+    ("Common Balm Fights Eczema", ["certainty"], None, "Common Balm May Fight Eczema"),
+    ("Statins actually protect the kidneys.", ["certainty"], None, "Statins may protect the kidneys."),
+    ("The drink reverses ageing.", ["extrapolation"], None, "The drink may reverse ageing."),
+    (
+        "The vaccine prevents you from getting sick.",
+        ["causal"],
+        None,
+        "The vaccine may prevent you from getting sick.",
+    ),
+    # "will", "is likely to", "can" before an effect
+    (
+        "The new scan will spare many patients from surgery.",
+        ["certainty"],
+        None,
+        "The new scan may spare many patients from surgery.",
+    ),
+    (
+        "The cream is likely to be effective against rashes.",
+        ["certainty"],
+        None,
+        "The cream may be effective against rashes.",
+    ),
+    (
+        "The kit can now detect gout at home.",
+        ["certainty"],
+        None,
+        "The kit may now detect gout at home.",
+    ),
+    # claims of superiority and of what "is known"
+    (
+        "Sleep is the best medicine for a cold.",
+        ["certainty"],
+        None,
+        "Sleep may be an effective medicine for a cold.",
+    ),
+    (
+        "Swimming is more effective than stretching for sore knees.",
+        ["certainty"],
+        None,
+        "Swimming may be more effective than stretching for sore knees.",
+    ),
+    ("Ginger roots are known to ease nausea.", ["certainty"], None, "Ginger roots may ease nausea."),
+    (
+        "It is now known that zinc shortens colds.",
+        ["certainty"],
+        None,
+        "There is some evidence that zinc shortens colds.",
+    ),
+    (
+        "The trial shows conclusively that the gel works.",
+        ["certainty"],
+        None,
+        "The trial suggests that the gel works.",
+    ),
+    (
+        "Our study has shown the gel eases itching.",
+        ["certainty"],
+        None,
+        "Our study suggests the gel eases itching.",
+    ),
+    # sensational: hope, keys, hype before a noun
+    (
+        "New inhaler gives hope to asthma patients",
+        ["sensational"],
+        None,
+        "New inhaler may help asthma patients",
+    ),
+    (
+        "The pill offers new hope for treating gout.",
+        ["sensational"],
+        None,
+        "The pill may help in treating gout.",
+    ),
+    (
+        "A gut microbe could hold the key to beating acne.",
+        ["sensational"],
+        None,
+        "A gut microbe could play a role in beating acne.",
+    ),
+    (
+        "The splint made a huge difference to recovery.",
+        ["sensational"],
+        None,
+        "The splint made a difference to recovery.",
+    ),
+    ("'Breakthrough' asthma drug eases wheezing", ["sensational"], None, "New asthma drug eases wheezing"),
+    # promotional
+    (
+        "The balm is ideal for people with dry skin.",
+        ["promotional"],
+        None,
+        "The balm is intended for people with dry skin.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "reasons", "context", "expected"), HEDGE_CASES)
+def test_new_constructions_are_rewritten(text, reasons, context, expected):
+    assert phrase_candidates(text, reasons, context)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("Budget cuts hurt the clinic.", ["certainty"]),  # "cuts" the noun
+        ("The tea offers health benefits across many conditions.", ["certainty"]),  # "benefits" the noun
+        ("If the gel reduces swelling, the rash fades.", ["certainty"]),  # a condition
+        ("The nurses helped patients improve their sleep.", ["certainty"]),  # "improve" after a causative
+        ("A drug that inhibits the enzyme may ease gout.", ["certainty"]),  # a relative clause, hedged claim
+        ("Vaccine sharply cuts rate of flu", ["certainty"]),  # the subject is further back
+        ("The clinic does not correct or cure the problem.", ["certainty"]),  # no cure claimed
+        ("They offer hope to patients.", ["sensational"]),  # where "may" would go is unknown
+        ("Five genes makes huge difference", ["sensational"]),  # the noun would lose its article
+        ("'This study has shown that the jab works.", ["certainty"]),  # a quotation, left as spoken
+        ('The pill works," she said.', ["certainty"]),  # the end of a quotation opened before
+        ("Smoking 'raises the risk of gout'", ["causal"]),  # a quoted phrase
+    ],
+)
+def test_a_new_rule_declines_what_it_does_not_know(text, reasons):
+    assert phrase_candidates(text, reasons) == []
+
+
+def test_attributed_evidence_is_left_to_the_other_reasons():
+    assert rewrite("Scientists say the diet works.", ["vague_evidence"]) is None
+    assert rewrite("The team believes the graft is harmless to patients.", ["safety"]) is None

@@ -68,8 +68,9 @@ def test_suggestions_rewrite_toward_the_supported_wording():
         "Coffee was linked to a lower risk of dementia, a survey found."
     )
     assert "may help treat" in rewrite("The supplement cures insomnia.", ["certainty"])
-    # No rule invents the population a study was done in (the check would refuse it anyway).
-    assert rewrite("A compound reverses ageing.", ["extrapolation"]) is None
+    # No rule invents the population a study was done in (the check would refuse it anyway): with
+    # none named, the claim is hedged instead.
+    assert rewrite("A compound reverses ageing.", ["extrapolation"]) == "A compound may reverse ageing."
     # Whole words only, and a hype noun is replaced, not deleted: that would leave no object.
     assert rewrite("It has seen remarkable breakthroughs in the field.", ["sensational"]) == (
         "It has seen new findings in the field."

@@ -1,0 +1,91 @@
+"""A last check on a rewrite candidate of any origin: refuse the ones that are not well-formed English.
+
+Rules and the learned tagger both edit words in place, and an edit can leave a verb without its
+complement ("the shot is and provokes"), a word twice ("may may"), a relative clause without its
+pronoun ("links were linked to" where the sentence said "links that raise"), two finite verbs in a
+row ("had greatly was linked to"), an article with no noun
+after it, or a quotation mark or bracket without its partner. Each test compares the candidate with
+the original sentence, so a construction the writer used on purpose is never held against the
+rewrite.
+"""
+
+from __future__ import annotations
+
+import re
+
+AUXILIARIES = (
+    r"is|are|was|were|be|been|being|am|has|have|had|may|might|can|could|will|would|shall|should|must|"
+    r"do|does|did"
+)
+# An auxiliary straight before a conjunction or punctuation: the verb it needed has gone (a comma
+# that opens an aside, as in "could, if confirmed, change", leaves it in place).
+STRANDED_AUXILIARY = re.compile(
+    rf"\b(?:{AUXILIARIES})\s*(?:,(?!\s*(?:if|however|though|perhaps|in time|in theory|at least)\b)|[;:.!?]|"
+    r"\s(?:and|or|but)\b)",
+    re.I,
+)
+ARTICLE_BEFORE_NOTHING = re.compile(
+    r"\b(?:a|an|the)\s*(?:[,;:.!?)\]]|$|\s(?:a|an|the|and|or|but|of|to|in|is|are|was|were)\b)", re.I
+)
+DANGLING_END = re.compile(r"\b(?:a|an|the|and|or|of|to|with|for)\W*$", re.I)
+# Two finite verbs in a row ("had greatly was linked to"): an edit turned a participle into a verb.
+DOUBLE_FINITE = re.compile(
+    r"\b(?:has|have|had|is|are|was|were|can|will|may)\s+(?:\w+ly\s+)?(?:was|were|is|are)\s+linked\b", re.I
+)
+DOUBLED = re.compile(r"\b([a-z]+)\s+\1\b", re.I)
+# Words that may stand twice in good English ("that that", "had had", "is is" never).
+DOUBLE_OK = {"that", "had", "very", "really", "so", "no", "bye", "ha", "far"}
+# A plural noun run straight into a finite passive or linked verb: "links were linked to".
+RELATIVE_GONE = re.compile(r"\b([a-z]+s)\s+(?:was|were|is|are|may be)\s+linked\b", re.I)
+PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("‘", "’"), ('"', '"'))
+
+
+def well_formed(original: str, candidate: str) -> bool:
+    """Whether ``candidate`` is free of the breakages an edit of ``original`` can leave.
+
+    Each construction counts only where the candidate has more of it than the original did, so
+    what the writer wrote stays allowed; an empty candidate is never well-formed."""
+    if not candidate.strip():
+        return False
+    return not any(
+        more(pattern, original, candidate)
+        for pattern in (STRANDED_AUXILIARY, ARTICLE_BEFORE_NOTHING, DANGLING_END, DOUBLE_FINITE)
+    ) and not (
+        doubled_words(candidate) - doubled_words(original)
+        or relative_gone(original, candidate)
+        or unbalanced(original, candidate)
+    )
+
+
+def more(pattern: re.Pattern[str], original: str, candidate: str) -> bool:
+    """The candidate has more matches of ``pattern`` than the original."""
+    return len(pattern.findall(candidate)) > len(pattern.findall(original))
+
+
+def doubled_words(text: str) -> set[str]:
+    """Words written twice in a row ("may may"), less the few English allows."""
+    return {m.group(1).lower() for m in DOUBLED.finditer(text)} - DOUBLE_OK
+
+
+def relative_gone(original: str, candidate: str) -> bool:
+    """A "were linked to" now follows a plural noun that the original followed with "that"/"which"
+    ("links that raise" -> "links were linked to"): the relative pronoun was lost."""
+    for m in RELATIVE_GONE.finditer(candidate):
+        noun = re.escape(m.group(1))
+        if re.search(rf"\b{noun}\s+(?:that|which|who)\b", original, re.I) and not re.search(
+            rf"\b{noun}\s+(?:was|were|is|are|may be)\s+linked\b", original, re.I
+        ):
+            return True
+    return False
+
+
+def unbalanced(original: str, candidate: str) -> bool:
+    """A bracket or quotation mark lost its partner, where the original had them in pairs."""
+    return any(balanced(original, *pair) and not balanced(candidate, *pair) for pair in PAIRS)
+
+
+def balanced(text: str, opening: str, closing: str) -> bool:
+    """As many closing marks as opening ones (an even number of a mark that does both)."""
+    if opening == closing:
+        return text.count(opening) % 2 == 0
+    return text.count(opening) == text.count(closing)
