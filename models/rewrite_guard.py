@@ -32,6 +32,15 @@ DANGLING_END = re.compile(r"\b(?:a|an|the|and|or|of|to|with|for)\W*$", re.I)
 DOUBLE_FINITE = re.compile(
     r"\b(?:has|have|had|is|are|was|were|can|will|may)\s+(?:\w+ly\s+)?(?:was|were|is|are)\s+linked\b", re.I
 )
+# A copula straight after another ("help may be is at hand"): a hedge put before a verb already there.
+STACKED_COPULA = re.compile(r"\b(?:be|is|are|was|were)\s+(?:is|are|was|were)\b", re.I)
+# A verdict on the whole claim ("... is not yet known", "... has not been shown to be safe") at the
+# end: English only when the claim is its subject, opened by "whether" ("Whether X helps is not yet
+# known"); put after a finished sentence it is two sentences run together.
+VERDICT_AT_END = re.compile(
+    r"\b(?:is|are|was|were|has|have|remains?)\s+not\b(?:\s+\S+){0,6}?\s*[.!?\"'”’)]*\s*$", re.I
+)
+WHETHER = re.compile(r"\bwhether\b", re.I)
 DOUBLED = re.compile(r"\b([a-z]+)\s+\1\b", re.I)
 # Words that may stand twice in good English ("that that", "had had", "is is" never).
 DOUBLE_OK = {"that", "had", "very", "really", "so", "no", "bye", "ha", "far"}
@@ -49,9 +58,16 @@ def well_formed(original: str, candidate: str) -> bool:
         return False
     return not any(
         more(pattern, original, candidate)
-        for pattern in (STRANDED_AUXILIARY, ARTICLE_BEFORE_NOTHING, DANGLING_END, DOUBLE_FINITE)
+        for pattern in (
+            STRANDED_AUXILIARY,
+            ARTICLE_BEFORE_NOTHING,
+            DANGLING_END,
+            DOUBLE_FINITE,
+            STACKED_COPULA,
+        )
     ) and not (
-        doubled_words(candidate) - doubled_words(original)
+        verdict_without_subject(original, candidate)
+        or doubled_words(candidate) - doubled_words(original)
         or relative_gone(original, candidate)
         or unbalanced(original, candidate)
     )
@@ -89,3 +105,13 @@ def balanced(text: str, opening: str, closing: str) -> bool:
     if opening == closing:
         return text.count(opening) % 2 == 0
     return text.count(opening) == text.count(closing)
+
+
+def verdict_without_subject(original: str, candidate: str) -> bool:
+    """The candidate ends in a verdict on the claim ("is not yet known") that the original did not
+    end in, with no "whether" to make the claim its subject."""
+    return bool(
+        VERDICT_AT_END.search(candidate)
+        and not VERDICT_AT_END.search(original)
+        and len(WHETHER.findall(candidate)) <= len(WHETHER.findall(original))
+    )

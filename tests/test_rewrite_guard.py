@@ -22,6 +22,15 @@ from hypecheck.models.rewrite_guard import well_formed
         ("The results of the trial were remarkable.", "The results of the were remarkable."),
         ("Our cream works.", "  "),
         ("Mice had greatly increased gut flora.", "Mice had greatly was linked to an increase in gut flora."),
+        (
+            "Lowering salt could help the heart, doctors said on Monday.",
+            "Lowering salt could help the heart, doctors said on Monday is not yet known.",
+        ),
+        (
+            "Garlic kills germs, so a clove a day keeps colds away.",
+            "Garlic kills germs, so a clove a day keeps colds away has not been shown.",
+        ),
+        ("For tired parents, help is at hand.", "For tired parents help may be is at hand."),
     ],
 )
 def test_a_broken_candidate_is_refused(original, candidate):
@@ -50,6 +59,8 @@ def test_a_broken_candidate_is_refused(original, candidate):
             "Vitamin A is vital and may help treat night blindness.",
         ),
         ("What is the jab good for?", "What is the jab good for?"),
+        ("The tonic will cure colds.", "Whether the tonic helps with colds is not yet known."),
+        ("The drug is not a cure, and it is not cheap.", "The drug is not a cure, and it is not cheap."),
     ],
 )
 def test_a_fluent_candidate_is_accepted(original, candidate):
