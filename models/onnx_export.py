@@ -11,8 +11,8 @@ hold them (the shipped champion lost 0.9 points of validation macro-F1 to ``per-
 before, every other MatMul gets int8 weights in blocks of 128 and int8 activations quantized per
 token and block at run time (``MatMulNBits``, accuracy level 4): the most faithful, but on CPUs where
 its kernels are slow it runs below fp32 (0.8x on the benchmark machine). Per-tensor activation scales
-are per batch, so with ``per-tensor`` and ``mixed`` a sentence's score can move in the fourth decimal
-with its batch mates.
+are per run, so with ``per-tensor`` and ``mixed`` a sentence's score would move with its batch mates:
+the predictor runs one sentence at a time (:class:`hypecheck.models.onnx_predictor.OnnxPredictor`).
 
 The gate compares the int8 model with PyTorch fp32 on validation; ``load_predictor`` serves
 int8 only when it passed. Validation data comes from the caller (``hypecheck export`` wires in

@@ -34,13 +34,13 @@ DOUBLE_FINITE = re.compile(
 )
 # A copula straight after another ("help may be is at hand"): a hedge put before a verb already there.
 STACKED_COPULA = re.compile(r"\b(?:be|is|are|was|were)\s+(?:is|are|was|were)\b", re.I)
-# A verdict on the whole claim ("... is not yet known", "... has not been shown to be safe") at the
-# end: English only when the claim is its subject, opened by "whether" ("Whether X helps is not yet
-# known"); put after a finished sentence it is two sentences run together.
+# A verdict on a claim at the end of a sentence ("... is not yet known", "... has not been shown to
+# be safe"): see verdict_appended.
 VERDICT_AT_END = re.compile(
     r"\b(?:is|are|was|were|has|have|remains?)\s+not\b(?:\s+\S+){0,6}?\s*[.!?\"'”’)]*\s*$", re.I
 )
 WHETHER = re.compile(r"\bwhether\b", re.I)
+LAST_WORD = re.compile(r"\w+")
 DOUBLED = re.compile(r"\b([a-z]+)\s+\1\b", re.I)
 # Words that may stand twice in good English ("that that", "had had", "is is" never).
 DOUBLE_OK = {"that", "had", "very", "really", "so", "no", "bye", "ha", "far"}
@@ -66,7 +66,7 @@ def well_formed(original: str, candidate: str) -> bool:
             STACKED_COPULA,
         )
     ) and not (
-        verdict_without_subject(original, candidate)
+        verdict_appended(original, candidate)
         or doubled_words(candidate) - doubled_words(original)
         or relative_gone(original, candidate)
         or unbalanced(original, candidate)
@@ -107,11 +107,14 @@ def balanced(text: str, opening: str, closing: str) -> bool:
     return text.count(opening) == text.count(closing)
 
 
-def verdict_without_subject(original: str, candidate: str) -> bool:
-    """The candidate ends in a verdict on the claim ("is not yet known") that the original did not
-    end in, with no "whether" to make the claim its subject."""
-    return bool(
-        VERDICT_AT_END.search(candidate)
-        and not VERDICT_AT_END.search(original)
-        and len(WHETHER.findall(candidate)) <= len(WHETHER.findall(original))
-    )
+def verdict_appended(original: str, candidate: str) -> bool:
+    """The candidate puts a verdict on the claim ("is not yet known") after the original's last word,
+    with no "whether" to make the claim its subject: two sentences run together. A verdict with a
+    subject of its own ("The pill has not been shown to be safe") is English."""
+    found = VERDICT_AT_END.search(candidate)
+    if not found or VERDICT_AT_END.search(original):
+        return False
+    last = LAST_WORD.findall(original)[-1:]
+    before = LAST_WORD.findall(candidate[: found.start()])[-1:]
+    added_whether = len(WHETHER.findall(candidate)) > len(WHETHER.findall(original))
+    return bool(last) and [w.lower() for w in before] == [w.lower() for w in last] and not added_whether

@@ -39,7 +39,6 @@ POPULATION = re.compile(
 )
 LEARNED_CANDIDATES = 12
 CHECK_ROUND = 3  # candidates per item scored at once; the next ones only for items still unresolved
-CHECK_MARGIN = 0.05  # below the threshold by this much, so another batch's int8 scales cannot flip it
 HARMS = re.compile(r"\b(side[- ]effects?|adverse|harms?|risks?|complications?|toxic\w*|safety)\b", re.I)
 
 ADVICE: dict[str, str] = {
@@ -144,9 +143,10 @@ def checked(
     rule: VerdictRule,
 ) -> list[tuple[str, str, float] | None]:
     """For each item, the first of its ``options`` that ``rule`` no longer calls an overclaim when
-    ``predictor`` reads it in the item's context, with ``CHECK_MARGIN`` to spare, and that keeps
-    the item's facts:
-    ``(rewrite, origin, p_overclaim)``, or ``None``."""
+    ``predictor`` reads it in the item's context, and that keeps the item's facts:
+    ``(rewrite, origin, p_overclaim)``, or ``None``. A sentence's score does not depend on what
+    else is scored with it (see :class:`hypecheck.models.onnx_predictor.OnnxPredictor`), so a
+    rewrite that passes here scores the same when the edited document is checked again."""
     chosen: dict[int, tuple[str, str, float]] = {}
     for start in range(0, max(map(len, options), default=0), CHECK_ROUND):
         flat = [
@@ -160,8 +160,7 @@ def checked(
         probs = predictor.predict([c for _, c, _ in flat], [items[k][1] for k, _, _ in flat])
         verdicts = rule.apply(probs.verdict, probs.reasons).verdicts
         for (k, candidate, origin), verdict, p in zip(flat, verdicts, probs.p_overclaim, strict=True):
-            clear = verdict != 0 and p <= rule.threshold - CHECK_MARGIN
-            if k not in chosen and clear and keeps_facts(items[k][0], candidate, items[k][1]):
+            if k not in chosen and verdict != 0 and keeps_facts(items[k][0], candidate, items[k][1]):
                 chosen[k] = (candidate, origin, round(float(p), 4))
     return [chosen.get(k) for k in range(len(items))]
 

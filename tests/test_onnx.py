@@ -238,3 +238,14 @@ def test_the_scoring_pass_hands_the_rewriter_the_states_a_second_pass_would(expo
             found = word_states_of(text, states)
             assert found.shape == (len(words(text)), expected.shape[1])
             assert np.allclose(found, expected, atol=1e-4)
+
+
+def test_an_int8_score_does_not_depend_on_what_else_is_scored(exported):
+    """int8 scales activations by the run's largest value: a sentence scored with others must still
+    get the score it gets alone, or a checked rewrite could fail when the document is scored again."""
+    bundle, _ = exported
+    predictor = OnnxPredictor(bundle)
+    alone = [predictor.predict([text]).verdict[0] for text in TEXTS]
+    together = predictor.predict(TEXTS * 3).verdict
+    for k, text in enumerate(TEXTS * 3):
+        assert np.array_equal(together[k], alone[k % len(TEXTS)]), text

@@ -61,6 +61,7 @@ def test_a_broken_candidate_is_refused(original, candidate):
         ("What is the jab good for?", "What is the jab good for?"),
         ("The tonic will cure colds.", "Whether the tonic helps with colds is not yet known."),
         ("The drug is not a cure, and it is not cheap.", "The drug is not a cure, and it is not cheap."),
+        ("The miracle pill is safe.", "The pill has not been shown to be safe."),
     ],
 )
 def test_a_fluent_candidate_is_accepted(original, candidate):
