@@ -3,8 +3,9 @@
 Rules and the learned tagger both edit words in place, and an edit can leave a verb without its
 complement ("the shot is and provokes"), a word twice ("may may"), a relative clause without its
 pronoun ("links were linked to" where the sentence said "links that raise"), two finite verbs in a
-row ("had greatly was linked to"), an article with no noun
-after it, or a quotation mark or bracket without its partner. Each test compares the candidate with
+row ("had greatly was linked to", "may be is", "may could"), a verdict run on after the finished
+sentence ("... said on Monday is not yet known"), an article with no noun after it, or a quotation
+mark or bracket without its partner. Each test compares the candidate with
 the original sentence, so a construction the writer used on purpose is never held against the
 rewrite.
 """
@@ -32,6 +33,9 @@ DANGLING_END = re.compile(r"\b(?:a|an|the|and|or|of|to|with|for)\W*$", re.I)
 DOUBLE_FINITE = re.compile(
     r"\b(?:has|have|had|is|are|was|were|can|will|may)\s+(?:\w+ly\s+)?(?:was|were|is|are)\s+linked\b", re.I
 )
+MODALS = r"may|might|can|could|will|would|shall|should|must"
+# A modal straight after another ("may could save"): a hedge put before the writer's own modal.
+STACKED_MODAL = re.compile(rf"\b(?:{MODALS})\s+(?:{MODALS})\b", re.I)
 # A copula straight after another ("help may be is at hand"): a hedge put before a verb already there.
 STACKED_COPULA = re.compile(r"\b(?:be|is|are|was|were)\s+(?:is|are|was|were)\b", re.I)
 # A verdict on a claim at the end of a sentence ("... is not yet known", "... has not been shown to
@@ -64,6 +68,7 @@ def well_formed(original: str, candidate: str) -> bool:
             DANGLING_END,
             DOUBLE_FINITE,
             STACKED_COPULA,
+            STACKED_MODAL,
         )
     ) and not (
         verdict_appended(original, candidate)

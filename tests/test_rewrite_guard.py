@@ -31,6 +31,7 @@ from hypecheck.models.rewrite_guard import well_formed
             "Garlic kills germs, so a clove a day keeps colds away has not been shown.",
         ),
         ("For tired parents, help is at hand.", "For tired parents help may be is at hand."),
+        ("Scans could save lives.", "Scans may could save lives."),
     ],
 )
 def test_a_broken_candidate_is_refused(original, candidate):
