@@ -42,9 +42,11 @@ class Predictor(Protocol):
     hash: str
     runtime: str  # what computes the scores: pytorch-fp32, onnxruntime-int8, scikit-learn, ...
 
-    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
-        """Probabilities in input order. Encoders also take ``states=True`` (keyword only); the
-        scoring core passes it only to a predictor that has a ``rewriter``."""
+    def predict(
+        self, texts: Sequence[str], contexts: Contexts = None, *, states: bool = False
+    ) -> Probabilities:
+        """Probabilities in input order; with ``states``, also each sentence's token states where
+        the model has them (the scoring core asks only a predictor that has a ``rewriter``)."""
         ...
 
     def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> list[np.ndarray] | None:

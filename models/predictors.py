@@ -111,8 +111,11 @@ class BaselinePredictor:
         """An n-gram model has no token states: its overclaims get the rules' rewrites."""
         return None
 
-    def predict(self, texts: Sequence[str], contexts: Contexts = None) -> Probabilities:
-        """Scores the sentence alone: the n-gram baseline has no use for a second segment."""
+    def predict(
+        self, texts: Sequence[str], contexts: Contexts = None, *, states: bool = False
+    ) -> Probabilities:
+        """Scores the sentence alone: the n-gram baseline has no use for a second segment, and has
+        no token states to give."""
         texts = list(texts)
         if not texts:
             empty = np.zeros((0, 1))

@@ -117,8 +117,8 @@ def _suggestions(
         (spans[i][2], contexts[i], [info.reasons[j] for j in np.flatnonzero(decided.reasons[i])])
         for i in rows
     ]
-    states = [word_states_of(spans[i][2], states[i]) for i in rows] if states is not None else None
-    return suggest_all(predictor, items, options.rule(info), rewrites=options.rewrites, states=states)
+    words = [word_states_of(spans[i][2], states[i]) for i in rows] if states is not None else None
+    return suggest_all(predictor, items, options.rule(info), rewrites=options.rewrites, states=words)
 
 
 def _scores(

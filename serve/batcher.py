@@ -53,7 +53,10 @@ class _InBatches:
     def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> list[np.ndarray] | None:
         return self.predictor.word_states(texts, contexts)
 
-    def predict(self, texts: Sequence[str], contexts: Contexts = None, **kwargs: bool) -> Probabilities:
+    def predict(
+        self, texts: Sequence[str], contexts: Contexts = None, *, states: bool = False
+    ) -> Probabilities:
+        kwargs = {"states": True} if states else {}  # a model without states need not take the keyword
         parts = []
         for start in range(0, max(len(texts), 1), self.max_sentences):
             if self.abandoned.is_set():
