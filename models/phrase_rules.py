@@ -240,15 +240,31 @@ def cased(replacement: str, original: str, scene: Scene) -> str:
 
 def plural_subject(text: str, start: int) -> bool:
     """Whether the word before ``start`` looks like a plural noun ("statins", "people")."""
-    before = WORD.findall(text[:start])
-    word = before[-1].lower() if before else ""
+    word = word_before(text, start)
     irregular = {"people", "children", "men", "women", "mice", "they", "we", "you", "data"}
     return word in irregular or (bool(re.search(r"[^su]s$", word)) and not word.endswith("ss"))
 
 
+def words_before(text: str, start: int, count: int) -> list[str]:
+    """The ``count`` words before ``start``, lower-cased (fewer at the start of the text)."""
+    return WORD.findall(text[:start].lower())[-count:]
+
+
 def word_before(text: str, start: int) -> str:
-    before = WORD.findall(text[:start])
-    return before[-1].lower() if before else ""
+    before = words_before(text, start, 1)
+    return before[-1] if before else ""
+
+
+def claim_blocked(text: str, start: int) -> bool:
+    """A word just before ``start`` makes what follows no claim of the sentence's own ("if they
+    increase", "we hope our results lead to", "to reduce")."""
+    return bool(set(words_before(text, start, 4)) & NOT_A_CLAIM)
+
+
+def causative_before(text: str, start: int) -> bool:
+    """A causative shortly before ``start`` ("helped patients improve", "make drugs work"): the verb
+    there is its complement, not the claim's verb."""
+    return bool(set(words_before(text, start, 6)) & CAUSATIVES)
 
 
 def tidy(text: str) -> str:
@@ -295,9 +311,9 @@ def verb_class(verb: str) -> str:
 
 def linked_copula(m: re.Match[str], scene: Scene, strength: int) -> str | None:
     """ "was linked to", "were linked to", "may be linked to" or, in a headline, "linked to"."""
-    if set(WORD.findall(scene.text[: m.start()].lower())[-4:]) & NOT_A_CLAIM:
+    if claim_blocked(scene.text, m.start()):
         return None
-    words = WORD.findall(scene.text[: m.start()].lower())[-2:]
+    words = words_before(scene.text, m.start(), 2)
     if words[-1:] and (
         words[-1] in BE or (words[-1].endswith("ly") and set(words) & (BE | {"has", "have", "had"}))
     ):
@@ -401,7 +417,7 @@ def plain_verb(m: re.Match[str], scene: Scene) -> bool:
     before = word_before(scene.text, m.start())
     lead = (m.group("help") or m.group("verb")).split()[0].lower()
     nxt = m.group("clause").split()[0].lower() if not m.group("help") else "the"
-    causative = set(WORD.findall(scene.text[: m.start()].lower())[-6:]) & CAUSATIVES
+    causative = causative_before(scene.text, m.start())
     return not (adverb(before) or causative) and object_follows(lead, nxt, before)
 
 
@@ -623,10 +639,7 @@ S_VERBS = {"says", "shows", "suggests", "means", "makes", "lets", "seems", "need
 
 def conditional(text: str, start: int) -> bool:
     """The verb at ``start`` sits in a condition, a hope or an infinitive: no claim of the sentence's."""
-    return bool(
-        set(WORD.findall(text[:start].lower())[-4:]) & NOT_A_CLAIM
-        or re.search(r"\b(if|unless|whether)\b", text[:start], re.I)
-    )
+    return bool(claim_blocked(text, start) or re.search(r"\b(if|unless|whether)\b", text[:start], re.I))
 
 
 def claim_subject(text: str, start: int, verb: str) -> bool:
@@ -640,7 +653,7 @@ def claim_subject(text: str, start: int, verb: str) -> bool:
         return False  # a relative clause describing what the hedged main claim is about
     if verb in CLAIMS:  # "reduces": any singular noun or pronoun
         return before not in {"i", "you", "we", "they", "and", "or", "but"}
-    causative = set(WORD.findall(text[:start].lower())[-6:]) & CAUSATIVES  # "make drugs work"
+    causative = causative_before(text, start)  # "make drugs work"
     plural = plural_subject(text, start) and before not in NOT_A_CLAIM
     return not causative and (before in PLURAL_PRONOUNS or plural)
 

@@ -46,7 +46,8 @@ class Predictor(Protocol):
         self, texts: Sequence[str], contexts: Contexts = None, *, states: bool = False
     ) -> Probabilities:
         """Probabilities in input order; with ``states``, also each sentence's token states where
-        the model has them (the scoring core asks only a predictor that has a ``rewriter``)."""
+        the model has them (the scoring core asks only a predictor that has a ``rewriter``). Every
+        predictor takes the keyword; one without states ignores it."""
         ...
 
     def word_states(self, texts: Sequence[str], contexts: Contexts = None) -> list[np.ndarray] | None:

@@ -132,9 +132,7 @@ def _scores(
     texts = [text for _, _, text, _ in spans]
     # the rewriter reads the token states of the pass that scores: asked for only where it is used
     rewriting = options.suggestions and options.rewrites and getattr(predictor, "rewriter", None) is not None
-    probs: Probabilities = (
-        predictor.predict(texts, contexts, states=True) if rewriting else predictor.predict(texts, contexts)
-    )
+    probs: Probabilities = predictor.predict(texts, contexts, states=rewriting)
     decided = options.rule(info).apply(probs.verdict, probs.reasons)
     overclaims = [int(i) for i in np.flatnonzero(decided.verdicts == 0)]
     flagged = _likeliest(overclaims, documents, probs.p_overclaim, options.trigger_sentences)

@@ -56,14 +56,13 @@ class _InBatches:
     def predict(
         self, texts: Sequence[str], contexts: Contexts = None, *, states: bool = False
     ) -> Probabilities:
-        kwargs = {"states": True} if states else {}  # a model without states need not take the keyword
         parts = []
         for start in range(0, max(len(texts), 1), self.max_sentences):
             if self.abandoned.is_set():
                 raise _Abandoned
             end = start + self.max_sentences
             part_contexts = None if contexts is None else contexts[start:end]
-            parts.append(self.predictor.predict(texts[start:end], part_contexts, **kwargs))
+            parts.append(self.predictor.predict(texts[start:end], part_contexts, states=states))
         return Probabilities(
             verdict=np.concatenate([p.verdict for p in parts]),
             reasons=np.concatenate([p.reasons for p in parts]),

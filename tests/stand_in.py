@@ -15,7 +15,7 @@ class KeywordPredictor:
     def __init__(self, info):
         self.info = info
 
-    def predict(self, texts, contexts=None):
+    def predict(self, texts, contexts=None, *, states=False):
         p = np.array([0.9 if "miracle" in t.lower() else 0.1 for t in texts])
         verdict = np.column_stack([p, (1 - p) * 0.6, (1 - p) * 0.4])
         reasons = np.tile(np.array([0.8, 0.1, 0.1, 0.6, 0.1, 0.1, 0.1]), (len(texts), 1))

@@ -271,10 +271,10 @@ class PoisonedPredictor:
         self.predictor = predictor
         self.info, self.hash, self.runtime = predictor.info, predictor.hash, predictor.runtime
 
-    def predict(self, texts, contexts=None):
+    def predict(self, texts, contexts=None, *, states=False):
         if any("poison" in text for text in texts):
             raise RuntimeError("the model broke on this text")
-        return self.predictor.predict(texts, contexts)
+        return self.predictor.predict(texts, contexts, states=states)
 
 
 def test_a_record_the_model_fails_on_goes_to_the_errors_file_alone(model, tmp_path):

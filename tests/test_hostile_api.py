@@ -52,10 +52,10 @@ class PoisonedPredictor:
         self.inner = keyword_predictor()
         self.info, self.hash, self.runtime = self.inner.info, self.inner.hash, self.inner.runtime
 
-    def predict(self, texts, contexts=None):
+    def predict(self, texts, contexts=None, *, states=False):
         if any("poison" in text for text in texts):
             raise RuntimeError("the model broke")
-        return self.inner.predict(texts, contexts)
+        return self.inner.predict(texts, contexts, states=states)
 
 
 def test_the_batcher_fails_only_the_request_that_breaks_scoring():
@@ -124,10 +124,10 @@ class SlowPredictor:
         self.info, self.hash, self.runtime = self.inner.info, self.inner.hash, self.inner.runtime
         self.calls = []
 
-    def predict(self, texts, contexts=None):
+    def predict(self, texts, contexts=None, *, states=False):
         self.calls.append(list(texts))
         time.sleep(0.02 * len(texts))
-        return self.inner.predict(texts, contexts)
+        return self.inner.predict(texts, contexts, states=states)
 
 
 EXPENSIVE = " ".join(f"Sentence number {i} is here." for i in range(300))  # 6 s of the slow stand-in

@@ -94,7 +94,7 @@ class RandomPredictor:
     def __init__(self):
         self.info = BundleInfo(kind="test", overclaim_threshold=0.4, reason_threshold=0.6)
 
-    def predict(self, texts, contexts=None):
+    def predict(self, texts, contexts=None, *, states=False):
         rng = np.random.default_rng(len(texts))
         verdict = rng.dirichlet([1, 1, 1], len(texts))
         return Probabilities(
