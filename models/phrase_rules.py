@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hypecheck.models.facts import QUOTED, WORD, title_case
+from hypecheck.models.rewrite_guard import SUBORDINATE_OPENING
 
 STRENGTHS = (1, 2)
 # Words shortly before a verb that make it no claim of the sentence's own ("if they increase", "we
@@ -242,7 +243,7 @@ def plural_subject(text: str, start: int) -> bool:
     """Whether the word before ``start`` looks like a plural noun ("statins", "people")."""
     word = word_before(text, start)
     irregular = {"people", "children", "men", "women", "mice", "they", "we", "you", "data"}
-    return word in irregular or (bool(re.search(r"[^su]s$", word)) and not word.endswith("ss"))
+    return word in irregular or (bool(re.search(r"[^su]s$", word)) and not word.endswith(("ss", "sis")))
 
 
 def words_before(text: str, start: int, count: int) -> list[str]:
@@ -421,6 +422,9 @@ def plain_verb(m: re.Match[str], scene: Scene) -> bool:
     return not (adverb(before) or causative) and object_follows(lead, nxt, before)
 
 
+CONTROLLED_TRIAL = re.compile(r"\b(?:placebo|randomi[sz]ed|controlled trial)\b", re.I)
+
+
 def causal_rewrite(strength: int) -> Replace:
     """A cause-and-effect verb and its object as an association, or (strength 1, after a modal)
     the modal hedged: "can cut" -> "may cut"."""
@@ -434,6 +438,8 @@ def causal_rewrite(strength: int) -> Replace:
             if m.group("aux").split()[0].lower() in {"may", "might"}:
                 return None
             return cased("may ", m.group("aux"), scene) + m.group(0)[len(m.group("aux")) :]
+        if CONTROLLED_TRIAL.search(f"{scene.text} {scene.context}"):
+            return None  # a randomised, placebo-controlled trial can show cause: "linked to" misreports it
         copula = linked_copula(m, scene, strength)
         obj, amount, rest = split_amount(m.group("clause").rstrip())
         phrase = object_phrase(verb_class(m.group("verb")), m.group("verb"), obj.strip(), amount)
@@ -508,7 +514,7 @@ def study_shows(m: re.Match[str], scene: Scene) -> str | None:
 @rule(
     "certainty",
     1,
-    r"\b(?:(?P<aux>will|can|could)\s+)?(?P<verb>cures?|cured)\b(?P<after>\s+(?:you|your|patients|people)?)",
+    r"(?<![\w-])(?:(?P<aux>will|can|could)\s+)?(?P<verb>cures?|cured)\b(?P<after>\s+(?:you|your|patients|people)?)",
 )
 def cures(m: re.Match[str], scene: Scene) -> str | None:
     """ "cures insomnia" -> "may help treat insomnia"; "a cure" (the noun) is left alone."""
@@ -680,6 +686,8 @@ def hedge_claim(m: re.Match[str], scene: Scene) -> str | None:
         return cased(f"{adverbs} {base}".strip(), m.group(0), scene) if joined_claim(m, scene) else None
     if not claim_subject(scene.text, m.start(), lower):
         return None
+    if {"how", "why"} & set(words_before(scene.text, m.start(), 4)):
+        return None  # "discovered how paracetamol kills pain": a mechanism found, not a claim to hedge
     return cased(" ".join(w for w in ("may", adverbs, base) if w), m.group(0), scene)
 
 
@@ -1118,6 +1126,26 @@ fixed(
     r"making it)\b[^,;:.!?\"“”]*(?=[.!]?\s*$)",
     "",
 )
+
+# A consequence the finding does not carry, run on after it to the end of the sentence ("..., so it
+# will stop the next pandemic", "..., which shows it can make anyone a better person", "..., a
+# finding that suggests it may fight dementia"): the finding stays, the leap goes.
+CONSEQUENCE = (
+    r",\s*(?:so\s+(?!far\b|much\b|many\b|that\b|too\b)|which\s+(?:shows|means|proves|suggests|could|"
+    r"will|may|might|would)\b|(?:a|the)\s+(?:finding|discovery|breakthrough|result|development)\s+"
+    r"(?:that|which)\b|meaning\b|proving\b|showing\s+that\b|suggesting\s+that\b|allowing\b)"
+    r"[^,;:\"“”]*?(?=[.!]?\s*$)"
+)
+
+
+def consequence(m: re.Match[str], scene: Scene) -> str | None:
+    """Cut the consequence, where what stands before it is a main clause of some length."""
+    head = m.string[: m.start()]
+    return None if SUBORDINATE_OPENING.match(head) or len(WORD.findall(head)) < 5 else ""
+
+
+for _reason in ("certainty", "causal", "sensational", "extrapolation"):
+    rule(_reason, 2, CONSEQUENCE)(consequence)
 
 
 # ---- safety -------------------------------------------------------------------------------------

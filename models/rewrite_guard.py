@@ -4,14 +4,16 @@ Rules and the learned tagger both edit words in place, and an edit can leave a v
 complement ("the shot is and provokes"), a word twice ("may may"), a relative clause without its
 pronoun ("links were linked to" where the sentence said "links that raise"), two finite verbs in a
 row ("had greatly was linked to", "may be is", "may could"), a verdict run on after the finished
-sentence ("... said on Monday is not yet known"), an article with no noun after it, or a quotation
-mark or bracket without its partner. Each test compares the candidate with
-the original sentence, so a construction the writer used on purpose is never held against the
-rewrite.
+sentence ("... said on Monday is not yet known"), an article with no noun after it, a subordinate
+clause left without its main clause ("Because it needs no incisions." where the sentence went
+on ", it carries no risk"), or a quotation mark or bracket without its partner. Each test
+compares the candidate with the original sentence, so a construction the writer used on purpose is
+never held against the rewrite.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 
 AUXILIARIES = (
@@ -45,11 +47,22 @@ VERDICT_AT_END = re.compile(
 )
 WHETHER = re.compile(r"\bwhether\b", re.I)
 LAST_WORD = re.compile(r"\w+")
+WORDS = re.compile(r"[\w'’-]+")
 DOUBLED = re.compile(r"\b([a-z]+)\s+\1\b", re.I)
 # Words that may stand twice in good English ("that that", "had had", "is is" never).
 DOUBLE_OK = {"that", "had", "very", "really", "so", "no", "bye", "ha", "far"}
 # A plural noun run straight into a finite passive or linked verb: "links were linked to".
 RELATIVE_GONE = re.compile(r"\b([a-z]+s)\s+(?:was|were|is|are|may be)\s+linked\b", re.I)
+# A sentence that opens with a subordinate clause: its main clause follows a comma.
+SUBORDINATE_OPENING = re.compile(
+    r"^\W*(?:because|since|as|once|if|when|whenever|while|although|though|unless|after|before|until|"
+    r"with|without|by|for|but in|in a|in an|in the)\b",
+    re.I,
+)
+# Edits that leave the claim as it was: a hedged modal for another ("could improve" -> "may
+# improve"), a filler word dropped ("may be coming soon" -> "may be coming").
+HEDGED_MODALS = {"could", "might", "would"}
+FILLERS = {"that", "soon", "now", "also", "just", "even", "still", "so", "very", "really"}
 PAIRS = (("(", ")"), ("[", "]"), ("“", "”"), ("‘", "’"), ('"', '"'))
 
 
@@ -75,7 +88,20 @@ def well_formed(original: str, candidate: str) -> bool:
         or doubled_words(candidate) - doubled_words(original)
         or relative_gone(original, candidate)
         or unbalanced(original, candidate)
+        or main_clause_gone(original, candidate)
     )
+
+
+def cosmetic(original: str, candidate: str) -> bool:
+    """Whether ``candidate`` differs from ``original`` only in punctuation, case, hedged modals
+    turned into "may" or filler words dropped: the same claim, no rewrite an editor would count."""
+    before, after = WORDS.findall(original.lower()), WORDS.findall(candidate.lower())
+    for tag, i, j, k, m in difflib.SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes():
+        swap = tag == "replace" and set(before[i:j]) <= HEDGED_MODALS and after[k:m] == ["may"] * (j - i)
+        dropped = tag == "delete" and set(before[i:j]) <= FILLERS
+        if tag != "equal" and not (swap or dropped):
+            return False
+    return True
 
 
 def more(pattern: re.Pattern[str], original: str, candidate: str) -> bool:
@@ -98,6 +124,12 @@ def relative_gone(original: str, candidate: str) -> bool:
         ):
             return True
     return False
+
+
+def main_clause_gone(original: str, candidate: str) -> bool:
+    """The original opens with a subordinate clause and goes on after a comma; the candidate keeps
+    the opening but no comma is left, so the main clause was cut away."""
+    return bool(SUBORDINATE_OPENING.match(candidate)) and "," in original and "," not in candidate
 
 
 def unbalanced(original: str, candidate: str) -> bool:

@@ -1,7 +1,7 @@
 """The guard refuses candidates an edit has broken and accepts fluent ones (sentences made up here)."""
 
 import pytest
-from hypecheck.models.rewrite_guard import well_formed
+from hypecheck.models.rewrite_guard import cosmetic, well_formed
 
 
 @pytest.mark.parametrize(
@@ -32,6 +32,11 @@ from hypecheck.models.rewrite_guard import well_formed
         ),
         ("For tired parents, help is at hand.", "For tired parents help may be is at hand."),
         ("Scans could save lives.", "Scans may could save lives."),
+        (
+            "Because the thread lift needs no incisions, it carries no risk.",
+            "Because the thread lift needs no incisions.",
+        ),
+        ("Once you quit, your lungs heal within a year.", "Once you quit."),
     ],
 )
 def test_a_broken_candidate_is_refused(original, candidate):
@@ -63,7 +68,27 @@ def test_a_broken_candidate_is_refused(original, candidate):
         ("The tonic will cure colds.", "Whether the tonic helps with colds is not yet known."),
         ("The drug is not a cure, and it is not cheap.", "The drug is not a cure, and it is not cheap."),
         ("The miracle pill is safe.", "The pill has not been shown to be safe."),
+        (
+            "Because the thread lift needs no incisions, it carries no risk.",
+            "Because the thread lift needs no incisions, it may carry less risk.",
+        ),
+        ("The jab worked in monkeys, so it will stop the next pandemic.", "The jab worked in monkeys."),
     ],
 )
 def test_a_fluent_candidate_is_accepted(original, candidate):
     assert well_formed(original, candidate)
+
+
+@pytest.mark.parametrize(
+    ("original", "candidate", "expected"),
+    [
+        ("Prebiotics could improve memory.", "Prebiotics may improve memory.", True),
+        ("An Acne Remedy May Be Coming Soon", "An Acne Remedy May Be Coming", True),
+        ("It works, and fast.", "It works and fast.", True),
+        ("Aspirin can reduce the risk of death.", "Aspirin may reduce the risk of death.", False),
+        ("The tonic could cure colds.", "The tonic may help with colds.", False),
+        ("A miracle pill could ease pain.", "A pill may ease pain.", False),
+    ],
+)
+def test_a_cosmetic_edit_is_told_from_a_rewrite(original, candidate, expected):
+    assert cosmetic(original, candidate) is expected

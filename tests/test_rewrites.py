@@ -88,6 +88,12 @@ def test_advice_names_what_the_sentence_lacks():
     assert "harms" in safety
 
 
+def test_a_quotation_gets_advice_on_what_to_do_around_it():
+    quoted, sensational = advice('"This is a game-changer," said Dr Lee.', ["sensational"])
+    assert "quotation" in quoted and "quotation" not in sensational
+    assert len(advice("This is a game-changer, said Dr Lee.", ["sensational"])) == 1
+
+
 def test_a_rewrite_is_offered_only_when_the_model_no_longer_calls_it_an_overclaim():
     predictor = keyword_predictor()
     rule = ScoreOptions().rule(predictor.info)
@@ -488,6 +494,26 @@ HEDGE_CASES = [
         "The splint made a difference to recovery.",
     ),
     ("'Breakthrough' asthma drug eases wheezing", ["sensational"], None, "New asthma drug eases wheezing"),
+    # a singular noun in "-sis" takes "was"; a name with "-Cure" in it is no claim to cure
+    (
+        "Early diagnosis halved the risk of death.",
+        ["causal"],
+        None,
+        "Early diagnosis was linked to half the risk of death.",
+    ),
+    (
+        "The P-Cure system significantly reduces costs.",
+        ["certainty"],
+        None,
+        "The P-Cure system may reduce costs.",
+    ),
+    # a consequence the finding does not carry, cut after a main clause
+    (
+        "The vaccine raised antibodies in twelve monkeys, a finding that suggests people are next.",
+        ["extrapolation"],
+        None,
+        "The vaccine raised antibodies in twelve monkeys.",
+    ),
     # promotional
     (
         "The balm is ideal for people with dry skin.",
@@ -518,6 +544,8 @@ def test_new_constructions_are_rewritten(text, reasons, context, expected):
         ("'This study has shown that the jab works.", ["certainty"]),  # a quotation, left as spoken
         ('The pill works," she said.', ["certainty"]),  # the end of a quotation opened before
         ("Smoking 'raises the risk of gout'", ["causal"]),  # a quoted phrase
+        ("Scientists discovered how the tea soothes pain.", ["certainty"]),  # a mechanism, not a claim
+        ("In a placebo-controlled trial, the pill cut migraines.", ["causal"]),  # a trial can show cause
     ],
 )
 def test_a_new_rule_declines_what_it_does_not_know(text, reasons):
@@ -527,3 +555,29 @@ def test_a_new_rule_declines_what_it_does_not_know(text, reasons):
 def test_attributed_evidence_is_left_to_the_other_reasons():
     assert rewrite("Scientists say the diet works.", ["vague_evidence"]) is None
     assert rewrite("The team believes the graft is harmless to patients.", ["safety"]) is None
+
+
+def test_the_rewrite_report_measures_the_editors_rewrites_and_quotations_apart(tmp_path):
+    from hypecheck.training.rewrite_eval import EDITORS, SERVED, evaluate_rewrites
+    from hypecheck.training.rewrite_pairs import RewritePair
+
+    def pair(n, source, target):
+        return RewritePair(f"p{n}", source, target, None, ("sensational",), "test", "real")
+
+    real = [
+        pair(1, "This miracle pill eased pain in 40 adults.", "This pill eased pain in 40 adults."),
+        pair(2, '"It is a miracle," said Dr Lee.', "Dr Lee praised it."),  # loses the quotation
+        pair(3, "A miracle cure for 12 people.", "A miracle treatment for 12 people."),  # still hype
+        pair(4, "It works, a miracle.", None),
+        pair(5, "A calm sentence.", "A calm sentence."),  # not flagged
+    ]
+    report = evaluate_rewrites(keyword_predictor(), {"real_test": real}, tmp_path)
+    found = report["sets"]["real_test"]
+    editors = found[EDITORS]
+    assert (found["flagged"], editors["offered"]) == (4, 3)
+    checked = (editors["below_threshold"], editors["facts_kept"], editors["passes_check"])
+    assert checked == (0.667, 0.667, 0.333)
+    served = found["systems"][SERVED]
+    assert served["quotation"] == {"flagged": 1, "coverage": 0.0}
+    assert served["no_quotation"]["flagged"] == 3
+    assert "1 of 4 flagged sentences hold a quotation" in (tmp_path / "report.md").read_text()

@@ -5,7 +5,10 @@ Each set's sentences are scored in context; those the model flags get rewrites f
 the served one (learned and rules, checked), the learned rewriter alone and the rules alone (both
 checked), and the rules as they were before any check. For each: coverage (flagged sentences
 offered a rewrite), and among offered rewrites the share the model scores below the overclaim
-threshold in the same context and the share that keeps the sentence's numbers and names.
+threshold in the same context and the share that keeps the sentence's numbers and names. Coverage
+is also given apart for sentences that hold a quotation, whose words no rewrite may change
+(:func:`hypecheck.models.facts.keeps_quotes`). The editors' own rewrites of the annotated overclaims
+go through the same check, as a reference for what the check lets through.
 
 The blind pass: the served rewrites and the unchecked rules' rewrites of the real test sentences
 are written, shuffled and unlabelled, to ``blind.jsonl`` for an annotator who wrote none of the
@@ -22,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from hypecheck.models.facts import keeps_facts
+from hypecheck.models.facts import QUOTED, keeps_facts
 from hypecheck.models.phrase_rules import rewrite
 from hypecheck.models.prediction import Predictor
 from hypecheck.models.scoring import ScoreOptions
@@ -31,6 +34,7 @@ from hypecheck.training.rewrite_pairs import RewritePair
 
 SERVED = "served: learned + rules, checked"
 SYSTEMS = (SERVED, "learned only, checked", "rules only, checked", "rules before the check")
+EDITORS = "editors' rewrites (reference)"
 BLINDED = (SERVED, "rules before the check")
 EXAMPLES = 10
 
@@ -60,12 +64,11 @@ def _measure(
     rule = ScoreOptions().rule(predictor.info)
     rows = [k for k, r in enumerate(offered) if r is not None]
     texts = [offered[k] or "" for k in rows]
-    below = kept = 0
+    below: list[bool] = []
+    kept = [keeps_facts(items[k][0], offered[k] or "", items[k][1]) for k in rows]
     if rows:
         probs = predictor.predict(texts, [items[k][1] for k in rows])
-        verdicts = rule.apply(probs.verdict, probs.reasons).verdicts
-        below = int(sum(v != 0 for v in verdicts))
-        kept = sum(keeps_facts(items[k][0], offered[k] or "", items[k][1]) for k in rows)
+        below = [v != 0 for v in rule.apply(probs.verdict, probs.reasons).verdicts]
     per_reason = {}
     for reason in predictor.info.reasons:
         mine = [k for k, item in enumerate(items) if reason in item[2]]
@@ -74,14 +77,27 @@ def _measure(
                 "flagged": len(mine),
                 "coverage": round(sum(offered[k] is not None for k in mine) / len(mine), 3),
             }
+    quoted = {k for k, item in enumerate(items) if QUOTED.search(item[0])}
     n = len(items)
     return {
         "flagged": n,
         "offered": len(rows),
         "coverage": round(len(rows) / n, 3) if n else None,
-        "below_threshold": round(below / len(rows), 3) if rows else None,
-        "facts_kept": round(kept / len(rows), 3) if rows else None,
+        "below_threshold": round(sum(below) / len(rows), 3) if rows else None,
+        "facts_kept": round(sum(kept) / len(rows), 3) if rows else None,
+        "passes_check": round(sum(b and k for b, k in zip(below, kept, strict=True)) / len(rows), 3)
+        if rows
+        else None,
         "per_reason": per_reason,
+        "quotation": _coverage(offered, quoted),
+        "no_quotation": _coverage(offered, set(range(n)) - quoted),
+    }
+
+
+def _coverage(offered: list[str | None], among: set[int]) -> dict[str, Any]:
+    return {
+        "flagged": len(among),
+        "coverage": round(sum(offered[k] is not None for k in among) / len(among), 3) if among else None,
     }
 
 
@@ -111,6 +127,7 @@ def evaluate_rewrites(
             "overclaims": len(pairs),
             "flagged": len(flagged),
             "systems": {system: _measure(predictor, items, outputs[system]) for system in SYSTEMS},
+            EDITORS: _measure(predictor, items, [pairs[k].target for k in flagged]),
         }
         flagged_sets[name] = (items, outputs)
         _write_outputs(out / f"{name}.outputs.jsonl", items, outputs)
@@ -216,14 +233,22 @@ def markdown(report: dict[str, Any]) -> str:
         lines += [
             f"## {name}: {found['overclaims']} annotated overclaims, {found['flagged']} flagged by the model",
             "",
-            "| system | offered | coverage | below threshold | facts kept |",
-            "| --- | ---: | ---: | ---: | ---: |",
+            "| system | offered | coverage | below threshold | facts kept | coverage: with a quotation "
+            "/ without |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
-        for system, m in found["systems"].items():
+        for system, m in [*found["systems"].items(), (EDITORS, found[EDITORS])]:
             lines.append(
                 f"| {system} | {m['offered']} | {m['coverage']} | {m['below_threshold']} | "
-                f"{m['facts_kept']} |"
+                f"{m['facts_kept']} | {m['quotation']['coverage']} / {m['no_quotation']['coverage']} |"
             )
+        editors, quoted = found[EDITORS], found["systems"][SERVED]["quotation"]["flagged"]
+        lines += [
+            "",
+            f"{quoted} of {found['flagged']} flagged sentences hold a quotation. The editors' rewrites "
+            f"exist for {editors['offered']} flagged sentences; {editors['passes_check']} of them pass "
+            "the check (below the threshold with the facts kept).",
+        ]
         reasons = found["systems"][SERVED]["per_reason"]
         lines += ["", "Coverage per reason (served / learned only / rules only):", ""]
         for reason, row in reasons.items():
