@@ -677,11 +677,11 @@ def hedge_claim(m: re.Match[str], scene: Scene) -> str | None:
     if nxt in NOT_AN_OBJECT or nxt.endswith("ed") or conditional(scene.text, m.start()):
         return None
     headline_verb = scene.headline and lower in CLAIMS and verb[0].isupper()  # "Balm Fights Eczema"
-    if not headline_verb and not object_follows(lower, nxt, word_before(scene.text, m.start())):
+    before = word_before(scene.text, m.start())
+    if not headline_verb and not object_follows(lower, nxt, before):
         return None
     base = CLAIMS.get(lower, lower)
     adverbs = " ".join(a for a in m.group("adv").split() if a.lower() not in DROPPED_ADVERBS)
-    before = word_before(scene.text, m.start())
     if before in {"and", "or"}:
         return cased(f"{adverbs} {base}".strip(), m.group(0), scene) if joined_claim(m, scene) else None
     if not claim_subject(scene.text, m.start(), lower):

@@ -75,7 +75,7 @@ def test_a_checkpoint_of_another_run_is_not_resumed(small, tmp_path):
     assert resume_key(config, "data") != resume_key(other, "data")
     assert resume_key(config, "data") != resume_key(config, "other data")
     # where a run is written and how many threads it uses do not make it another run
-    moved = dataclasses.replace(config, output_dir="elsewhere", threads=1)
+    moved = dataclasses.replace(config, output_dir="elsewhere", threads=1, config_file="a/copy.yaml")
     assert resume_key(config, "data") == resume_key(moved, "data")
     stale = Checkpoint(tmp_path / "run.pt", "another run")
     stale.save({"tensor": torch.nn.Linear(2, 2)}, 7)

@@ -113,3 +113,7 @@ def test_a_renamed_run_is_shipped_with_the_config_file_it_was_trained_with(tmp_p
         held_out(tmp_path, settings)
     sets, _ = held_out(tmp_path, settings, "training/configs/default.yaml")
     assert sets["validation"]
+    # a bundle trained since names its config file in its record, and needs no --config
+    info["training"]["config_file"] = "default"
+    (tmp_path / "bundle.json").write_text(json.dumps(info))
+    assert held_out(tmp_path, settings)[0].keys() == sets.keys()

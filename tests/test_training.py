@@ -7,6 +7,7 @@ import mlflow
 import numpy as np
 import pandas as pd
 import pytest
+from hypecheck.models.bundle import BundleInfo
 from hypecheck.models.predictors import load_predictor
 from hypecheck.models.scoring import score_documents, score_units
 from hypecheck.training import tracking
@@ -31,6 +32,7 @@ def test_smoke_run_trains_both_models_and_registers_them(smoke_run):
         assert {"validation", "ours_test"} <= set(result["metrics"])
         assert 0.0 <= result["metrics"]["validation"]["macro_f1"] <= 1.0
         assert result["version"] in {"1", "2"}
+        assert BundleInfo.load(Path(result["bundle"])).training["config_file"] == "smoke"
     assert results[0]["champion"]  # the first registered model always becomes champion
 
 

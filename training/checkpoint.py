@@ -24,6 +24,7 @@ _NOT_LEARNING = (
     "reports_dir",
     "tracking_uri",
     "data_dir",
+    "config_file",
 )
 
 

@@ -62,6 +62,9 @@ class TrainConfig:
     # Where: the entry point fills these from the settings (:func:`load_config`); relative paths are
     # the working folder's, and no tracking URI means nothing is looked up in MLflow.
     data_dir: str = ""  # the shared corpora
+    # the config file as it was named (load_config fills it): a run renamed with ``--set name=`` is
+    # trained again, and its held-out sets rebuilt (``hypecheck ship``), from this file
+    config_file: str = ""
     output_dir: str = "artifacts"  # bundles go to output_dir/name/kind
     reports_dir: str = "reports"
     tracking_uri: str = ""  # the MLflow store that runs are logged to and models:/ teachers come from
@@ -102,6 +105,7 @@ def load_config(name: str, overrides: dict[str, Any], settings: Settings) -> Tra
         "output_dir": str(settings.artifacts_dir),
         "reports_dir": str(settings.reports_dir),
         "tracking_uri": settings.mlflow_uri,
+        "config_file": name,
     }
     return TrainConfig.from_yaml(config_path(name), overrides, base=places)
 

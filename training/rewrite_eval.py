@@ -71,12 +71,8 @@ def _measure(
         below = [v != 0 for v in rule.apply(probs.verdict, probs.reasons).verdicts]
     per_reason = {}
     for reason in predictor.info.reasons:
-        mine = [k for k, item in enumerate(items) if reason in item[2]]
-        if mine:
-            per_reason[reason] = {
-                "flagged": len(mine),
-                "coverage": round(sum(offered[k] is not None for k in mine) / len(mine), 3),
-            }
+        if mine := {k for k, item in enumerate(items) if reason in item[2]}:
+            per_reason[reason] = _coverage(offered, mine)
     quoted = {k for k, item in enumerate(items) if QUOTED.search(item[0])}
     n = len(items)
     return {
@@ -95,6 +91,7 @@ def _measure(
 
 
 def _coverage(offered: list[str | None], among: set[int]) -> dict[str, Any]:
+    """How many of the sentences ``among`` were flagged, and the share offered a rewrite."""
     return {
         "flagged": len(among),
         "coverage": round(sum(offered[k] is not None for k in among) / len(among), 3) if among else None,

@@ -80,11 +80,12 @@ def _gate_units(validation: Sequence[Example]) -> list[dict[str, Any]]:
 def held_out(
     bundle: Path, settings: Settings, config_name: str | None = None
 ) -> tuple[dict[str, list[Example]], dict[str, list[Example]]]:
-    """Every held-out set of ``config_name`` (default: the bundle's training config, as the current
-    scoring path builds its contexts), and the config's splits. A run renamed with ``--set name=``
-    records a name that is no config file: its caller names the file."""
+    """Every held-out set of ``config_name`` (default: the config file the bundle was trained
+    from, as the current scoring path builds its contexts), and the config's splits. A bundle
+    trained before its record named the file holds only the run's name, which ``--set name=`` may
+    have changed: its caller names the file."""
     info = BundleInfo.load(bundle)
-    name = config_name or info.training.get("config", "default")
+    name = config_name or info.training.get("config_file") or info.training.get("config", "default")
     if not config_path(name).exists():
         raise FileNotFoundError(
             f"no config {name!r} to rebuild the held-out sets from: name the file it was trained with"

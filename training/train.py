@@ -95,7 +95,12 @@ def train_one(
         name=f"hypecheck-{kind}",
         version=version,
         metrics={k: round(v, 4) for k, v in metrics["validation"].items()},
-        training={"config": config.name, "data": data_hash, "wall_s": round(wall, 1)},
+        training={
+            "config": config.name,
+            "config_file": config.config_file or config.name,
+            "data": data_hash,
+            "wall_s": round(wall, 1),
+        },
     )
     info.save(bundle_dir)
     report = write_report(
