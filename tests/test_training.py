@@ -123,6 +123,9 @@ def test_config_overrides_are_typed():
     assert config.epochs == 2.0 and config.use_seed_labels is False
     with pytest.raises(ValueError, match="unknown config keys"):
         TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml", {"epochz": 1})
+    assert TrainConfig.from_yaml(CONFIG_DIR / "shared-fast.yaml", parse_overrides(["layers=2"])).layers == 2
+    with pytest.raises(ValueError, match="layers must be"):
+        TrainConfig.from_yaml(CONFIG_DIR / "smoke.yaml", {"layers": -1})
 
 
 def test_error_analysis_notebook_runs_top_to_bottom_on_the_smoke_run(smoke_run, monkeypatch):

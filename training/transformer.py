@@ -37,12 +37,12 @@ def build_model(config: TrainConfig) -> tuple[HypeModel, PreTrainedTokenizerBase
     """MiniLM with fresh heads, or (``base_model: tiny``) a small random BERT for tests."""
     tokenizer = AutoTokenizer.from_pretrained(minilm_path())
     if config.base_model == "minilm":
-        return HypeModel.from_pretrained(str(minilm_path()), config.dropout), tokenizer
+        return HypeModel.from_pretrained(str(minilm_path()), config.dropout, config.layers), tokenizer
     if config.base_model == "tiny":
         tiny = BertConfig(
             vocab_size=tokenizer.vocab_size,
             hidden_size=32,
-            num_hidden_layers=2,
+            num_hidden_layers=config.layers or 2,
             num_attention_heads=2,
             intermediate_size=64,
             max_position_embeddings=128,
