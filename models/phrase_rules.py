@@ -1206,7 +1206,8 @@ def so_safe(m: re.Match[str], scene: Scene) -> str | None:
 )
 def is_safe(m: re.Match[str], scene: Scene) -> str | None:
     """ "is safe" -> "was well tolerated in the study" where a study is mentioned, else "has not been
-    shown to be safe"; "safe and effective" is rewritten as one claim."""
+    shown to be safe"; "safe and effective" is rewritten as one claim; "safe, possibly beneficial", a
+    finding already hedged, -> "appears to be safe, possibly beneficial"."""
     if re.search(
         r"\b(believes?|thinks?|says?|said|claims?|argues?)\s+(?:that\s+)?", scene.text[: m.start()], re.I
     ):
@@ -1214,6 +1215,11 @@ def is_safe(m: re.Match[str], scene: Scene) -> str | None:
     plural = m.group("be").lower() == "are"
     be = m.group("be").lower()
     subject = "it " if be == "it's" else ""
+    effective = m.group("effective") or ""
+    if re.search(r"\b(?:possibly|probably)\b", effective, re.I):
+        # a finding reported with its benefit hedged: "has not been shown" would reverse it
+        appear = "appear" if plural else "appears"
+        return cased(f"{subject}{appear} to be {m.group('safe').lower()}{effective}", m.group(0), scene)
     after = scene.text[m.end() :]
     bare = re.match(r"\s*([.,;!]|$|\s+(?:and|but|for\b))", after) is not None
     if scene.study and bare:

@@ -308,6 +308,12 @@ PHRASE_CASES = [
         ["The tea has not been shown to be safe for everyone."],
     ),
     (
+        "The statins are safe, probably helpful for older adults.",
+        ["safety"],
+        None,
+        ["The statins appear to be safe, probably helpful for older adults."],
+    ),
+    (
         "The patch is safe and effective.",
         ["safety"],
         "In a trial of 80 adults, the patch was worn for a month.",
