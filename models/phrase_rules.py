@@ -1212,8 +1212,8 @@ def is_safe(m: re.Match[str], scene: Scene) -> str | None:
         r"\b(believes?|thinks?|says?|said|claims?|argues?)\s+(?:that\s+)?", scene.text[: m.start()], re.I
     ):
         return None  # someone's view, reported: "has not been shown" would contradict the report
-    plural = m.group("be").lower() == "are"
     be = m.group("be").lower()
+    plural = be == "are"
     subject = "it " if be == "it's" else ""
     effective = m.group("effective") or ""
     if re.search(r"\b(?:possibly|probably)\b", effective, re.I):
@@ -1224,11 +1224,11 @@ def is_safe(m: re.Match[str], scene: Scene) -> str | None:
     bare = re.match(r"\s*([.,;!]|$|\s+(?:and|but|for\b))", after) is not None
     if scene.study and bare:
         verb = "were" if plural else "was"
-        effect = " and showed benefit" if m.group("effective") else ""
+        effect = " and showed benefit" if effective else ""
         where = "" if STUDY.search(scene.text) else " in the study"
         return cased(f"{subject}{verb} well tolerated{effect}{where}", m.group(0), scene)
     have = "have" if plural else "has"
-    claim = f"safe or {m.group('effective').split()[-1]}" if m.group("effective") else m.group("safe").lower()
+    claim = f"safe or {effective.split()[-1]}" if effective else m.group("safe").lower()
     return cased(f"{subject}{have} not been shown to be {claim}", m.group(0), scene)
 
 
