@@ -22,6 +22,9 @@ class Options(BaseModel):
     )
     triggers: bool = Field(True, description="Find the words that drove each overclaim (costs time)")
     suggestions: bool = Field(True, description="Advice and a rewrite for each overclaim")
+    rewrites: bool = Field(
+        True, description="A checked rewrite beside the advice (one to five more model calls per overclaim)"
+    )
     offsets: Literal["codepoint", "utf16"] = Field(
         "codepoint", description="Unit of every start/end: code points, or UTF-16 units as JavaScript counts"
     )
@@ -42,6 +45,7 @@ class Options(BaseModel):
         return ScoreOptions(
             triggers=self.triggers,
             suggestions=self.suggestions,
+            rewrites=self.rewrites,
             overclaim_threshold=self.overclaim_threshold,
             disabled_reasons=frozenset(disabled),
         )

@@ -74,6 +74,15 @@ def test_options_are_applied_by_the_core(client):
     assert verdict({"reasons": ["safety"]})[0] == "supported"
     assert verdict({"overclaim_threshold": 0.95})[0] == "supported"
 
+    def suggestion(options):
+        return client.post("/v1/score", json={"text": MIRACLE, "options": options}).json()["sentences"][0][
+            "suggestion"
+        ]
+
+    assert suggestion({})["rewrite"] == "This pill works for everyone."
+    without = suggestion({"rewrites": False})  # the advice alone, without the check's model calls
+    assert without["advice"] == suggestion({})["advice"] and without["rewrite"] is None
+
 
 def test_batch_check_compare_model_and_health(client):
     documents = [{"id": str(i), "text": f"Sentence {i}. {MIRACLE}"} for i in range(3)]
