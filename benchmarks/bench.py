@@ -229,12 +229,11 @@ def serve_and_load(bundle: Path, pool: list[str], seconds: float) -> dict[str, A
 def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The four goals, each from this one run, and the API's share of model-only for reference."""
     model, api = result["model_only"], result["api"]
-    by_size = {(r["sentences_per_document"], r["clients"]): r for r in api["runs"] if r["rewrites"]}
-    plain = {(r["sentences_per_document"], r["clients"]): r for r in api["runs"] if not r["rewrites"]}
+    by_load = {(r["sentences_per_document"], r["clients"], r["rewrites"]): r for r in api["runs"]}
     rows = [
         {
             "name": "API, 16 clients, 10-sentence documents / naive pipeline (sentences/s)",
-            "value": by_size[(10, 16)]["sentences_per_s"] / result["naive_sentences_per_s"],
+            "value": by_load[(10, 16, True)]["sentences_per_s"] / result["naive_sentences_per_s"],
             "goal": GOAL_VS_NAIVE,
             "higher_is_better": True,
         },
@@ -246,7 +245,7 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
         },
         {
             "name": "60-sentence document, one client: p99 ms",
-            "value": by_size[(60, 1)]["p99_ms"],
+            "value": by_load[(60, 1, True)]["p99_ms"],
             "goal": GOAL_P99_MS,
             "higher_is_better": False,
         },
@@ -254,13 +253,13 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
     rows += [
         {
             "name": "without rewrites: API, 16 clients, 10-sentence documents / naive pipeline",
-            "value": plain[(10, 16)]["sentences_per_s"] / result["naive_sentences_per_s"],
+            "value": by_load[(10, 16, False)]["sentences_per_s"] / result["naive_sentences_per_s"],
             "goal": None,
             "higher_is_better": True,
         },
         {
             "name": "without rewrites: 60-sentence document, one client: p99 ms",
-            "value": plain[(60, 1)]["p99_ms"],
+            "value": by_load[(60, 1, False)]["p99_ms"],
             "goal": None,
             "higher_is_better": False,
         },
@@ -269,7 +268,7 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": f"API, 16 clients, {size}-sentence documents / int8 model only",
-                "value": by_size[(size, 16)]["sentences_per_s"] / model["onnx_int8"]["sentences_per_s"],
+                "value": by_load[(size, 16, True)]["sentences_per_s"] / model["onnx_int8"]["sentences_per_s"],
                 "goal": None,
                 "higher_is_better": True,
             }
