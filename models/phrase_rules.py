@@ -1420,8 +1420,13 @@ REASON_ORDER = (
 
 
 def _chosen(reasons: Sequence[str], strength: int) -> list[Rule]:
+    """The rules of ``reasons`` up to ``strength``, in reason order, stronger rewrite first; a
+    construction registered under several reasons (the consequence cut) runs once, at its first place."""
     mine = [r for r in RULES if r.reason in reasons and r.strength <= strength]
-    return sorted(mine, key=lambda r: (REASON_ORDER.index(r.reason), -r.strength))  # stronger rewrite first
+    unique: dict[tuple[str, Replace], Rule] = {}
+    for one in sorted(mine, key=lambda r: (REASON_ORDER.index(r.reason), -r.strength)):
+        unique.setdefault((one.pattern.pattern, one.replace), one)
+    return list(unique.values())
 
 
 def _scene(text: str, context: str | None) -> Scene:
